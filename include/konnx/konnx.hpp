@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+// Everything public in one include.
+#pragma once
+
+#include "konnx/convert.hpp"
+#include "konnx/dtype.hpp"
+#include "konnx/error.hpp"
+#include "konnx/session.hpp"
+#include "konnx/tensor.hpp"
+#include "konnx/version.hpp"

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Shared CLI plumbing: exit codes (sysexits.h), logging to stderr, one-line errors.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "konnx/error.hpp"
+
+namespace konnx::cli {
+
+// Documented in README.md and docs/ARCHITECTURE.md.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitCheckFailed = 1,
+    kExitUsage = 64,
+    kExitDataError = 65,
+    kExitNoInput = 66,
+    kExitUnavailable = 69,
+    kExitSoftware = 70,
+    kExitCannotCreate = 73,
+    kExitIoError = 74,
+};
+
+int exit_code_for(ErrorCode code);
+
+/// Global verbosity: -1 quiet, 0 warnings, 1 info (-v), 2 debug (-vv).
+int& verbosity();
+void log_info(const std::string& message);
+void log_warning(const std::string& message);
+
+/// A subcommand: `setup` adds it to the app and returns the function that runs it.
+using CommandRunner = std::function<int()>;
+CommandRunner setup_run(CLI::App& app);
+
+}  // namespace konnx::cli

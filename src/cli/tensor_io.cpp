@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include "cli/tensor_io.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "core/dispatch.hpp"
+#include "core/file.hpp"
+#include "core/half.hpp"
+#include "core/npy.hpp"
+#include "onnx/model_io.hpp"
+
+namespace konnx::cli {
+
+Tensor read_tensor_file(const std::string& path) {
+    const auto bytes = read_file(path);
+    const bool npy = bytes.size() >= 6 && std::equal(bytes.begin(), bytes.begin() + 6, "\x93NUMPY",
+                                                     [](std::byte b, char c) { return static_cast<char>(b) == c; });
+    try {
+        return npy ? parse_npy(bytes) : onnxio::parse_tensor(bytes);
+    } catch (const Error& e) {
+        throw Error(e.code(), cat(path, ": ", e.what()));
+    }
+}
+
+Tensor synthetic_input(const TensorInfo& info, uint64_t seed, int64_t dynamic_dim) {
+    Shape shape;
+    for (const Dim& d : info.shape)
+        shape.push_back(d.is_fixed() ? d.size : dynamic_dim);
+    const DType dtype = info.dtype == DType::kUndefined ? DType::kFloat32 : info.dtype;
+    Tensor t = Tensor::empty(dtype, shape);
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> normal(0.f, 1.f);
+    std::uniform_int_distribution<int> small(0, 9);
+    const int64_t n = t.numel();
+    if (dtype == DType::kBool) {
+        for (int64_t i = 0; i < n; ++i)
+            t.data<bool>()[i] = small(rng) >= 5;
+    } else if (dtype == DType::kFloat16) {
+        for (int64_t i = 0; i < n; ++i)
+            t.data<Float16>()[i] = to_float16(normal(rng));
+    } else {
+        dispatch_list(NumericTypes{}, dtype, [&]<class T>() {
+            for (int64_t i = 0; i < n; ++i)
+                t.data<T>()[i] = std::is_floating_point_v<T> ? static_cast<T>(normal(rng)) : static_cast<T>(small(rng));
+        });
+    }
+    return t;
+}
+
+nlohmann::json summarize(const std::string& name, const Tensor& t) {
+    nlohmann::json j;
+    j["name"] = name;
+    j["shape"] = t.shape();
+    j["dtype"] = std::string(dtype_name(t.dtype()));
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
+    const int64_t n = t.numel();
+    auto visit = [&](double v) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        sum += v;
+    };
+    if (t.dtype() == DType::kBool) {
+        for (int64_t i = 0; i < n; ++i)
+            visit(t.data<bool>()[i]);
+    } else if (t.dtype() == DType::kFloat16) {
+        for (int64_t i = 0; i < n; ++i)
+            visit(to_float(t.data<Float16>()[i]));
+    } else if (t.dtype() == DType::kBFloat16) {
+        for (int64_t i = 0; i < n; ++i)
+            visit(to_float(t.data<BFloat16>()[i]));
+    } else {
+        dispatch_list(NumericTypes{}, t.dtype(), [&]<class T>() {
+            for (int64_t i = 0; i < n; ++i)
+                visit(static_cast<double>(t.data<T>()[i]));
+        });
+    }
+    if (n > 0) {
+        j["min"] = lo;
+        j["max"] = hi;
+        j["mean"] = sum / static_cast<double>(n);
+    }
+    return j;
+}
+
+std::string summary_line(const nlohmann::json& s) {
+    std::string line = cat(s["name"].get<std::string>(), "  ", s["dtype"].get<std::string>(), " ",
+                           shape_str(s["shape"].get<std::vector<int64_t>>()));
+    if (s.contains("min")) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "  min %.6g  max %.6g  mean %.6g", s["min"].get<double>(),
+                      s["max"].get<double>(), s["mean"].get<double>());
+        line += buf;
+    }
+    return line;
+}
+
+std::string sanitize_filename(const std::string& name) {
+    std::string out = name;
+    for (char& c : out)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+    if (out.empty() || out == "." || out == "..") out = "_" + out;
+    return out;
+}
+
+}  // namespace konnx::cli

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// The dynamic executor: infer, allocate and run node by node with real values.
+#include <chrono>
+#include <unordered_map>
+
+#include "runtime/plan.hpp"
+
+namespace konnx::runtime {
+
+DynamicExecutor::DynamicExecutor(const graph::Model& model, const DynamicExecutor*,
+                                 const std::unordered_map<std::string, Tensor>* outer_values)
+    : model_(model), outer_values_(outer_values) {}
+
+std::vector<Tensor> DynamicExecutor::run(const graph::Graph& body, const std::vector<Tensor>& inputs) const {
+    return run_graph(body, inputs);
+}
+
+std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std::vector<Tensor>& inputs,
+                                               std::vector<double>* step_micros) const {
+    const auto& registry = ops::OpRegistry::global();
+    std::unordered_map<std::string, Tensor> scope;
+    if (outer_values_) scope = *outer_values_;
+    for (const auto& [name, t] : g.initializers)
+        scope[name] = t;
+    // Subgraph bodies bind all their declared inputs; the main graph only those not initialized.
+    std::vector<const graph::ValueInfo*> runtime_inputs;
+    if (outer_values_) {
+        for (const auto& in : g.inputs)
+            runtime_inputs.push_back(&in);
+    } else {
+        runtime_inputs = g.runtime_inputs();
+    }
+    if (inputs.size() > runtime_inputs.size())
+        fail(ErrorCode::kInvalidModel, "graph '", g.name, "' takes ", runtime_inputs.size(), " inputs, got ",
+             inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        scope[runtime_inputs[i]->name] = inputs[i];
+
+    if (step_micros) step_micros->clear();
+    static const Tensor none;
+    std::vector<ops::ValueFacts> in_facts, out_facts;
+    std::vector<Tensor> out_values;
+    for (const auto& node : g.nodes) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const int64_t opset = node_opset(model_, node);
+        const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
+        if (!op) fail(ErrorCode::kUnsupported, node.describe(), ": not implemented for opset ", opset);
+        std::vector<const Tensor*> in_ptrs;
+        in_facts.assign(node.inputs.size(), {});
+        for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+            if (node.inputs[i].empty()) {
+                in_ptrs.push_back(&none);
+                continue;
+            }
+            auto it = scope.find(node.inputs[i]);
+            if (it == scope.end())
+                fail(ErrorCode::kInvalidModel, node.describe(), ": input '", node.inputs[i], "' has no value");
+            in_ptrs.push_back(&it->second);
+            in_facts[i] = {it->second.dtype(), it->second.shape(), &it->second};
+        }
+        out_facts.assign(node.outputs.size(), {});
+        out_values.assign(node.outputs.size(), {});
+        try {
+            ops::InferContext ictx(node, opset, in_facts, out_facts, out_values);
+            op->infer(ictx);
+            bool all_known = true;
+            for (std::size_t i = 0; i < node.outputs.size(); ++i)
+                if (!node.outputs[i].empty() && !out_values[i].defined()) all_known = false;
+            if (!all_known) {
+                ops::KernelInit kinit(node, opset, in_facts, out_facts, false);
+                auto kernel = op->make_kernel(kinit);
+                std::vector<Tensor*> out_ptrs;
+                for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+                    out_values[i] =
+                        node.outputs[i].empty() ? Tensor() : Tensor::empty(out_facts[i].dtype, out_facts[i].shape);
+                    out_ptrs.push_back(&out_values[i]);
+                }
+                std::vector<std::byte> scratch(kernel->scratch_bytes() + 64);
+                auto* aligned =
+                    reinterpret_cast<std::byte*>((reinterpret_cast<std::uintptr_t>(scratch.data()) + 63) / 64 * 64);
+                DynamicExecutor child(model_, this, &scope);
+                kernel->run({in_ptrs, out_ptrs, {aligned, kernel->scratch_bytes()}, &child});
+            }
+        } catch (const ops::NeedsValue&) {
+            fail(ErrorCode::kInternal, node.describe(), ": shape still unknown with all input values present");
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            if (what.find(node.describe()) != std::string::npos) throw;
+            throw Error(e.code(), cat(node.describe(), ": ", what));
+        }
+        for (std::size_t i = 0; i < node.outputs.size(); ++i)
+            if (!node.outputs[i].empty()) scope[node.outputs[i]] = std::move(out_values[i]);
+        if (step_micros)
+            step_micros->push_back(
+                std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::vector<Tensor> outputs;
+    for (const auto& out : g.outputs) {
+        auto it = scope.find(out.name);
+        if (it == scope.end()) fail(ErrorCode::kInvalidModel, "graph output '", out.name, "' was not computed");
+        outputs.push_back(it->second);
+    }
+    return outputs;
+}
+
+}  // namespace konnx::runtime

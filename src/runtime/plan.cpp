@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+#include "runtime/plan.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/shape.hpp"
+
+namespace konnx::runtime {
+namespace {
+
+constexpr std::size_t kAlign = 64;
+std::size_t align_up(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+const Tensor& empty_tensor() {
+    static const Tensor none;
+    return none;
+}
+
+// Adds the node to error messages that do not name it yet.
+[[noreturn]] void rethrow_for(const graph::Node& node, const Error& e) {
+    const std::string what = e.what();
+    if (what.find(node.describe()) != std::string::npos) throw e;
+    throw Error(e.code(), cat(node.describe(), ": ", what));
+}
+
+bool has_subgraphs(const graph::Graph& g) {
+    for (const auto& node : g.nodes)
+        for (const auto& [key, a] : node.attributes)
+            if (a.g || !a.graphs.empty()) return true;
+    return false;
+}
+
+}  // namespace
+
+int64_t node_opset(const graph::Model& model, const graph::Node& node) {
+    const auto v = model.opset(node.domain);
+    if (!v) fail(ErrorCode::kUnsupported, node.describe(), ": domain '", node.domain, "' is not imported by the model");
+    return *v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan building
+
+std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<Tensor>& inputs,
+                                  const PlanOptions& options) {
+    const graph::Graph& g = model.graph;
+    if (has_subgraphs(g)) return nullptr;
+    const auto& registry = ops::OpRegistry::global();
+    auto plan = std::unique_ptr<Plan>(new Plan());
+    // Facts keep pointers to constants inside values_, so it must never reallocate.
+    std::size_t max_values = g.initializers.size() + g.inputs.size() + g.outputs.size();
+    for (const auto& node : g.nodes)
+        max_values += node.inputs.size() + node.outputs.size();
+    plan->values_.reserve(max_values);
+    std::unordered_map<std::string, int> ids;
+    auto id_of = [&](const std::string& name) {
+        auto [it, inserted] = ids.try_emplace(name, static_cast<int>(plan->values_.size()));
+        if (inserted) plan->values_.push_back(PlanValue{name});
+        return it->second;
+    };
+
+    // Known facts per value id, in step with values_.
+    std::vector<ops::ValueFacts> facts;
+    auto facts_of = [&](int id) -> ops::ValueFacts& {
+        if (facts.size() <= static_cast<std::size_t>(id)) facts.resize(static_cast<std::size_t>(id) + 1);
+        return facts[static_cast<std::size_t>(id)];
+    };
+
+    for (const auto& [name, t] : g.initializers) {
+        const int id = id_of(name);
+        plan->values_[static_cast<std::size_t>(id)].kind = PlanValue::Kind::kConstant;
+        plan->values_[static_cast<std::size_t>(id)].constant = t;
+    }
+    const auto runtime_inputs = g.runtime_inputs();
+    for (std::size_t i = 0; i < runtime_inputs.size(); ++i) {
+        const int id = id_of(runtime_inputs[i]->name);
+        auto& v = plan->values_[static_cast<std::size_t>(id)];
+        v.kind = PlanValue::Kind::kInput;
+        v.constant = {};
+        plan->input_ids_.push_back(id);
+        facts_of(id) = {inputs[i].dtype(), inputs[i].shape(), nullptr};
+    }
+    for (auto& v : plan->values_)
+        if (v.kind == PlanValue::Kind::kConstant)
+            facts_of(ids[v.name]) = {v.constant.dtype(), v.constant.shape(), &v.constant};
+
+    // Walk the nodes: infer, fold constants, keep the rest as steps.
+    std::vector<ops::ValueFacts> in_facts, out_facts;
+    std::vector<Tensor> out_values;
+    for (const auto& node : g.nodes) {
+        const int64_t opset = node_opset(model, node);
+        const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
+        if (!op) fail(ErrorCode::kUnsupported, node.describe(), ": not implemented for opset ", opset);
+        PlanStep step;
+        step.node = &node;
+        in_facts.assign(node.inputs.size(), {});
+        bool all_constant = true;
+        for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+            if (node.inputs[i].empty()) {
+                step.inputs.push_back(-1);
+                continue;
+            }
+            const int id = id_of(node.inputs[i]);
+            step.inputs.push_back(id);
+            in_facts[i] = facts_of(id);
+            if (!in_facts[i].value) all_constant = false;
+        }
+        out_facts.assign(node.outputs.size(), {});
+        out_values.assign(node.outputs.size(), {});
+        ops::InferContext ictx(node, opset, in_facts, out_facts, out_values);
+        try {
+            op->infer(ictx);
+        } catch (const ops::NeedsValue&) {
+            return nullptr;  // data-dependent shapes: dynamic mode
+        } catch (const Error& e) {
+            rethrow_for(node, e);
+        }
+        const bool values_known = std::all_of(node.outputs.begin(), node.outputs.end(), [&](const std::string& o) {
+            return o.empty() || out_values[static_cast<std::size_t>(&o - node.outputs.data())].defined();
+        });
+        if (!values_known && all_constant && op->foldable) {
+            // Run the reference kernel now and keep its outputs as constants.
+            ops::KernelInit kinit(node, opset, in_facts, out_facts, false);
+            try {
+                auto kernel = op->make_kernel(kinit);
+                std::vector<const Tensor*> in_ptrs;
+                for (std::size_t i = 0; i < node.inputs.size(); ++i)
+                    in_ptrs.push_back(in_facts[i].value ? in_facts[i].value : &empty_tensor());
+                std::vector<Tensor*> out_ptrs;
+                for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+                    if (!node.outputs[i].empty()) out_values[i] = Tensor::empty(out_facts[i].dtype, out_facts[i].shape);
+                    out_ptrs.push_back(&out_values[i]);
+                }
+                std::vector<std::byte> scratch(kernel->scratch_bytes() + kAlign);
+                auto* aligned =
+                    reinterpret_cast<std::byte*>(align_up(reinterpret_cast<std::uintptr_t>(scratch.data())));
+                kernel->run({in_ptrs, out_ptrs, {aligned, kernel->scratch_bytes()}, nullptr});
+            } catch (const ops::NeedsValue&) {
+                return nullptr;
+            } catch (const Error& e) {
+                rethrow_for(node, e);
+            }
+        }
+        const bool folded = std::all_of(node.outputs.begin(), node.outputs.end(), [&](const std::string& o) {
+            return o.empty() || out_values[static_cast<std::size_t>(&o - node.outputs.data())].defined();
+        });
+        for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+            if (node.outputs[i].empty()) {
+                step.outputs.push_back(-1);
+                continue;
+            }
+            const int id = id_of(node.outputs[i]);
+            step.outputs.push_back(id);
+            auto& v = plan->values_[static_cast<std::size_t>(id)];
+            v.dtype = out_facts[i].dtype;
+            v.shape = out_facts[i].shape;
+            if (!dtype_is_known(v.dtype))
+                fail(ErrorCode::kUnsupported, node.describe(), ": output '", v.name, "' has unsupported type ",
+                     dtype_name(v.dtype));
+            if (folded) {
+                v.kind = PlanValue::Kind::kConstant;
+                v.constant = std::move(out_values[i]);
+                facts_of(id) = {v.dtype, v.shape, &v.constant};
+            } else {
+                v.kind = PlanValue::Kind::kArena;
+                v.bytes = checked_nbytes(checked_numel(v.shape), v.dtype);
+                facts_of(id) = {v.dtype, v.shape, nullptr};
+            }
+        }
+        if (!folded) plan->steps_.push_back(std::move(step));
+    }
+    // Graph outputs computed at run time get their own per-run buffers.
+    for (const auto& out : g.outputs) {
+        const int id = id_of(out.name);
+        plan->output_ids_.push_back(id);
+        auto& v = plan->values_[static_cast<std::size_t>(id)];
+        if (v.kind == PlanValue::Kind::kArena) v.kind = PlanValue::Kind::kOutput;
+    }
+
+    // Kernels, now that every input fact (weights included) is final.
+    for (auto& step : plan->steps_) {
+        const graph::Node& node = *step.node;
+        const int64_t opset = node_opset(model, node);
+        const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
+        in_facts.assign(node.inputs.size(), {});
+        for (std::size_t i = 0; i < step.inputs.size(); ++i)
+            if (step.inputs[i] >= 0) in_facts[i] = facts_of(step.inputs[i]);
+        out_facts.assign(node.outputs.size(), {});
+        for (std::size_t i = 0; i < step.outputs.size(); ++i)
+            if (step.outputs[i] >= 0) out_facts[i] = facts_of(step.outputs[i]);
+        ops::KernelInit kinit(node, opset, in_facts, out_facts, options.optimized_kernels);
+        try {
+            step.kernel = op->make_kernel(kinit);
+        } catch (const ops::NeedsValue&) {
+            return nullptr;
+        } catch (const Error& e) {
+            rethrow_for(node, e);
+        }
+        plan->scratch_bytes_ = std::max(plan->scratch_bytes_, align_up(step.kernel->scratch_bytes()));
+    }
+
+    // Memory plan: lifetimes in step indices, then greedy best-fit offsets, largest first.
+    const std::size_t nvalues = plan->values_.size();
+    std::vector<int> first(nvalues, -1), last(nvalues, -1);
+    for (int s = 0; s < static_cast<int>(plan->steps_.size()); ++s) {
+        for (int id : plan->steps_[static_cast<std::size_t>(s)].outputs)
+            if (id >= 0 && first[static_cast<std::size_t>(id)] < 0) first[static_cast<std::size_t>(id)] = s;
+        for (int id : plan->steps_[static_cast<std::size_t>(s)].inputs)
+            if (id >= 0) last[static_cast<std::size_t>(id)] = s;
+        for (int id : plan->steps_[static_cast<std::size_t>(s)].outputs)
+            if (id >= 0) last[static_cast<std::size_t>(id)] = std::max(last[static_cast<std::size_t>(id)], s);
+    }
+    std::vector<int> order;
+    for (std::size_t id = 0; id < nvalues; ++id)
+        if (plan->values_[id].kind == PlanValue::Kind::kArena) order.push_back(static_cast<int>(id));
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return plan->values_[static_cast<std::size_t>(a)].bytes > plan->values_[static_cast<std::size_t>(b)].bytes;
+    });
+    struct Placed {
+        std::size_t offset, size;
+        int first, last;
+    };
+    std::vector<Placed> placed;
+    std::size_t arena = 0;
+    for (int id : order) {
+        auto& v = plan->values_[static_cast<std::size_t>(id)];
+        const std::size_t size = align_up(std::max<std::size_t>(v.bytes, 1));
+        const int f = first[static_cast<std::size_t>(id)], l = last[static_cast<std::size_t>(id)];
+        std::vector<std::pair<std::size_t, std::size_t>> busy;  // overlapping lifetimes
+        for (const auto& p : placed)
+            if (!(p.last < f || l < p.first)) busy.emplace_back(p.offset, p.offset + p.size);
+        std::sort(busy.begin(), busy.end());
+        std::size_t best = SIZE_MAX, best_gap = SIZE_MAX, cursor = 0;
+        for (const auto& [b, e] : busy) {
+            if (b > cursor && b - cursor >= size && b - cursor < best_gap) best = cursor, best_gap = b - cursor;
+            cursor = std::max(cursor, e);
+        }
+        if (best == SIZE_MAX) best = cursor;
+        v.offset = best;
+        placed.push_back({best, size, f, l});
+        arena = std::max(arena, best + size);
+    }
+    plan->scratch_offset_ = arena;
+    plan->arena_bytes_ = arena + plan->scratch_bytes_;
+    if (static_cast<int64_t>(plan->arena_bytes_) > options.memory_budget_bytes)
+        fail(ErrorCode::kLimitExceeded, "the model needs ", plan->arena_bytes_ >> 20,
+             " MiB of working memory, over the budget of ", options.memory_budget_bytes >> 20, " MiB");
+    return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a plan
+
+std::unique_ptr<RunState> Plan::acquire_state() const {
+    {
+        std::lock_guard lock(pool_mutex_);
+        if (!pool_.empty()) {
+            auto state = std::move(pool_.back());
+            pool_.pop_back();
+            return state;
+        }
+    }
+    auto state = std::make_unique<RunState>();
+    void* memory = std::aligned_alloc(kAlign, align_up(std::max<std::size_t>(arena_bytes_, 1)));
+    if (!memory) fail(ErrorCode::kLimitExceeded, "out of memory allocating a ", arena_bytes_, "-byte arena");
+    state->arena = {static_cast<std::byte*>(memory), std::free};
+    state->tensors.resize(values_.size());
+    for (std::size_t id = 0; id < values_.size(); ++id) {
+        const auto& v = values_[id];
+        if (v.kind == PlanValue::Kind::kArena)
+            state->tensors[id] = Tensor::view(v.dtype, v.shape, state->arena.get() + v.offset);
+        else if (v.kind == PlanValue::Kind::kConstant)
+            state->tensors[id] = v.constant;
+    }
+    for (const auto& step : steps_) {
+        auto& ins = state->step_inputs.emplace_back();
+        for (int id : step.inputs)
+            ins.push_back(id >= 0 ? &state->tensors[static_cast<std::size_t>(id)] : &empty_tensor());
+        auto& outs = state->step_outputs.emplace_back();
+        static Tensor unused_output;  // never written: kernels check has_out()
+        for (int id : step.outputs)
+            outs.push_back(id >= 0 ? &state->tensors[static_cast<std::size_t>(id)] : &unused_output);
+    }
+    return state;
+}
+
+void Plan::release_state(std::unique_ptr<RunState> state) const {
+    for (int id : input_ids_)
+        state->tensors[static_cast<std::size_t>(id)] = Tensor();
+    std::lock_guard lock(pool_mutex_);
+    if (pool_.size() < 16) pool_.push_back(std::move(state));
+}
+
+std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs, std::vector<double>* step_micros) const {
+    auto state = acquire_state();
+    struct Release {
+        const Plan* plan;
+        std::unique_ptr<RunState>& state;
+        ~Release() {
+            if (state) plan->release_state(std::move(state));
+        }
+    } release{this, state};
+
+    for (std::size_t i = 0; i < input_ids_.size(); ++i)
+        state->tensors[static_cast<std::size_t>(input_ids_[i])] = inputs[i];
+    for (int id : output_ids_) {
+        const auto& v = values_[static_cast<std::size_t>(id)];
+        if (v.kind == PlanValue::Kind::kOutput)
+            state->tensors[static_cast<std::size_t>(id)] = Tensor::empty(v.dtype, v.shape);
+    }
+    std::span<std::byte> scratch(state->arena.get() + scratch_offset_, scratch_bytes_);
+    if (step_micros) step_micros->assign(steps_.size(), 0.0);
+    for (std::size_t s = 0; s < steps_.size(); ++s) {
+        const auto& step = steps_[s];
+        const auto t0 = step_micros ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        try {
+            step.kernel->run({state->step_inputs[s], state->step_outputs[s], scratch, nullptr});
+        } catch (const Error& e) {
+            rethrow_for(*step.node, e);
+        }
+        if (step_micros)
+            (*step_micros)[s] =
+                std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    }
+    std::vector<Tensor> outputs;
+    outputs.reserve(output_ids_.size());
+    for (int id : output_ids_) {
+        const auto& v = values_[static_cast<std::size_t>(id)];
+        const Tensor& t = state->tensors[static_cast<std::size_t>(id)];
+        // Constants and pass-through inputs are copied so callers own independent outputs.
+        outputs.push_back(v.kind == PlanValue::Kind::kOutput ? t : t.clone());
+    }
+    for (int id : output_ids_)
+        if (values_[static_cast<std::size_t>(id)].kind == PlanValue::Kind::kOutput)
+            state->tensors[static_cast<std::size_t>(id)] = Tensor();
+    return outputs;
+}
+
+}  // namespace konnx::runtime

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything konnx needs to build and test, from Debian 12 packages and npm (pinned lockfile).
+# Idempotent: quick when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+    build-essential cmake ninja-build ccache pkg-config clang-format
+    libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
+    libdnnl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+    python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision
+    nodejs npm dataset-fashion-mnist
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "konnx: installing ${#missing[@]} Debian packages: ${missing[*]}" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node test oracles (tfjs, onnxruntime-node): --ignore-scripts, or onnxruntime-node tries to download GPU binaries.
+if [ ! -d tools/node/node_modules ] || [ tools/node/package-lock.json -nt tools/node/node_modules ]; then
+    (cd tools/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    touch tools/node/node_modules
+fi
