@@ -25,9 +25,7 @@ fs::path temp_dir(const std::string& name) {
     return dir;
 }
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
+void write_bytes(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 std::string relu_model_bytes() {
     return onnxio::serialize_model(konnx::test::single_node_model("Relu", {Tensor::zeros(DType::kFloat32, {2, 3})}, 1));
@@ -46,8 +44,8 @@ TEST(CliRun, WritesOutputsAsNpy) {
     const fs::path dir = temp_dir("run_ok");
     write_bytes(dir / "relu.onnx", relu_model_bytes());
     write_npy((dir / "x.npy").string(), Tensor::from_vector<float>({2, 3}, {-1, 2, -3, 4, -5, 6}));
-    const auto r = run_command({cli_path(), "run", (dir / "relu.onnx").string(), "--input", "x0=" + (dir / "x.npy").string(),
-                                "--output-dir", (dir / "out").string()});
+    const auto r = run_command({cli_path(), "run", (dir / "relu.onnx").string(), "--input",
+                                "x0=" + (dir / "x.npy").string(), "--output-dir", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Tensor y = read_npy((dir / "out" / "y0.npy").string());
     EXPECT_EQ(y.to_vector<float>(), (std::vector<float>{0, 2, 0, 4, 0, 6}));  // relu by definition
@@ -91,7 +89,8 @@ TEST(CliRun, RandomBytesAndMissingFilesFailCleanly) {
     const fs::path dir = temp_dir("run_garbage");
     std::mt19937 rng(7);
     std::string junk(4096, '\0');
-    for (char& c : junk) c = static_cast<char>(rng());
+    for (char& c : junk)
+        c = static_cast<char>(rng());
     write_bytes(dir / "junk.onnx", junk);
     auto r = run_command({cli_path(), "run", (dir / "junk.onnx").string()});
     EXPECT_EQ(r.exit_code, 65) << r.err;

@@ -6,6 +6,7 @@ namespace konnx::graph {
 void optimize(Model& model, int level) {
     if (level < 1) return;
     remove_identities(model);
+    cancel_transposes(model);
 }
 
 }  // namespace konnx::graph
