@@ -32,8 +32,8 @@ Model model_with(std::vector<Node> nodes) {
 }  // namespace
 
 TEST(CancelTransposes, RemovesNhwcRoundTripAroundUnaryOp) {
-    Model m = model_with({transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}),
-                          transpose("b", "y", {0, 3, 1, 2})});
+    Model m = model_with(
+        {transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}), transpose("b", "y", {0, 3, 1, 2})});
     EXPECT_TRUE(cancel_transposes(m));
     ASSERT_EQ(m.graph.nodes.size(), 1u);
     EXPECT_EQ(m.graph.nodes[0].op_type, "Relu");
@@ -61,8 +61,8 @@ TEST(CancelTransposes, FoldsConstantWeights) {
 }
 
 TEST(CancelTransposes, LeavesTransposesWithOtherConsumers) {
-    Model m = model_with({transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}),
-                          make_node("Add", {"a", "b"}, {"y"})});
+    Model m = model_with(
+        {transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}), make_node("Add", {"a", "b"}, {"y"})});
     EXPECT_FALSE(cancel_transposes(m));
     EXPECT_EQ(m.graph.nodes.size(), 3u);
 }

@@ -19,10 +19,12 @@ namespace {
 // Ops that act elementwise on one tensor and ignore layout.
 const std::set<std::string>& layout_agnostic_unary() {
     static const std::set<std::string> ops = {
-        "Relu",  "Sigmoid", "Tanh", "LeakyRelu", "Elu",   "Selu", "HardSigmoid", "HardSwish", "Softplus",
-        "Softsign", "Clip", "Abs",  "Neg",       "Exp",   "Log",  "Sqrt",        "Reciprocal", "Erf",
-        "Ceil",  "Floor",   "Round", "Sign",     "Not",   "Cast", "Identity",    "Dropout",   "Celu",
-        "ThresholdedRelu", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh"};
+        "Relu",      "Sigmoid",  "Tanh",       "LeakyRelu", "Elu",     "Selu",  "HardSigmoid",
+        "HardSwish", "Softplus", "Softsign",   "Clip",      "Abs",     "Neg",   "Exp",
+        "Log",       "Sqrt",     "Reciprocal", "Erf",       "Ceil",    "Floor", "Round",
+        "Sign",      "Not",      "Cast",       "Identity",  "Dropout", "Celu",  "ThresholdedRelu",
+        "Sin",       "Cos",      "Tan",        "Asin",      "Acos",    "Atan",  "Sinh",
+        "Cosh"};
     return ops;
 }
 
@@ -42,7 +44,8 @@ bool is_identity(const std::vector<int64_t>& p) {
 Tensor transpose_constant(const Tensor& t, const std::vector<int64_t>& perm) {
     const std::size_t rank = t.rank();
     Shape out_shape(rank);
-    for (std::size_t i = 0; i < rank; ++i) out_shape[i] = t.shape()[static_cast<std::size_t>(perm[i])];
+    for (std::size_t i = 0; i < rank; ++i)
+        out_shape[i] = t.shape()[static_cast<std::size_t>(perm[i])];
     Tensor out = Tensor::empty(t.dtype(), out_shape);
     const auto in_strides = strides_of(t.shape());
     const std::size_t elem = dtype_size(t.dtype());
@@ -51,7 +54,8 @@ Tensor transpose_constant(const Tensor& t, const std::vector<int64_t>& perm) {
     auto* dst = static_cast<std::byte*>(out.raw());
     for (int64_t o = 0; o < out.numel(); ++o) {
         int64_t offset = 0;
-        for (std::size_t d = 0; d < rank; ++d) offset += index[d] * in_strides[static_cast<std::size_t>(perm[d])];
+        for (std::size_t d = 0; d < rank; ++d)
+            offset += index[d] * in_strides[static_cast<std::size_t>(perm[d])];
         std::copy_n(src + offset * static_cast<int64_t>(elem), elem, dst + o * static_cast<int64_t>(elem));
         for (std::size_t d = rank; d-- > 0;) {
             if (++index[d] < out_shape[d]) break;
@@ -66,15 +70,19 @@ bool cancel_once(Model& model) {
     std::unordered_map<std::string, std::size_t> producer;
     std::unordered_map<std::string, int> uses;
     std::set<std::string> graph_outputs;
-    for (const auto& o : g.outputs) graph_outputs.insert(o.name);
+    for (const auto& o : g.outputs)
+        graph_outputs.insert(o.name);
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-        for (const auto& o : g.nodes[i].outputs) producer[o] = i;
-        for (const auto& in : g.nodes[i].inputs) ++uses[in];
+        for (const auto& o : g.nodes[i].outputs)
+            producer[o] = i;
+        for (const auto& in : g.nodes[i].inputs)
+            ++uses[in];
         for (const auto& [k, a] : g.nodes[i].attributes)  // values read inside subgraphs count as uses
             for (const auto* body : {a.g.get()})
                 if (body)
                     for (const auto& inner : body->nodes)
-                        for (const auto& in : inner.inputs) ++uses[in];
+                        for (const auto& in : inner.inputs)
+                            ++uses[in];
     }
     auto single_use = [&](const std::string& v) { return uses[v] == 1 && !graph_outputs.count(v); };
 
@@ -122,7 +130,8 @@ bool cancel_once(Model& model) {
             auto p = perm_of(prev, 0), q = perm_of(n, 0);
             if (p.empty() || p.size() != q.size()) continue;
             std::vector<int64_t> composed(q.size());
-            for (std::size_t k = 0; k < q.size(); ++k) composed[k] = p[static_cast<std::size_t>(q[k])];
+            for (std::size_t k = 0; k < q.size(); ++k)
+                composed[k] = p[static_cast<std::size_t>(q[k])];
             n.inputs[0] = prev.inputs[0];
             if (is_identity(composed) && !graph_outputs.count(n.outputs[0])) {
                 // Rewire consumers of n to the original value and drop n.
@@ -183,7 +192,8 @@ bool cancel_once(Model& model) {
 
 bool cancel_transposes(Model& model) {
     bool changed = false;
-    for (int guard = 0; guard < 10000 && cancel_once(model); ++guard) changed = true;
+    for (int guard = 0; guard < 10000 && cancel_once(model); ++guard)
+        changed = true;
     return changed;
 }
 
