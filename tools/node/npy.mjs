@@ -42,11 +42,11 @@ function numel(shape) {
 
 // Copy `count` elements of `dtype` starting at byte `offset` into a fresh,
 // properly aligned typed array (a Buffer view may be misaligned).
-function typedFromBytes(dtype, bytes, offset, count) {
+function typedFromBytes(dtype, bytes, offset, count, what) {
   const [Ctor, size] = DTYPES[dtype];
   const nbytes = count * size;
   if (offset + nbytes > bytes.length) {
-    throw new Error(`truncated data: need ${nbytes} bytes at offset ${offset}, have ${bytes.length - offset}`);
+    throw new Error(`${what}: truncated data: need ${nbytes} bytes at offset ${offset}, have ${bytes.length - offset}`);
   }
   const copy = new Uint8Array(nbytes);
   copy.set(bytes.subarray(offset, offset + nbytes));
@@ -102,7 +102,7 @@ export function parseNpy(bytes, what = '<buffer>') {
       if (!Number.isInteger(v) || v < 0) throw new Error(`${what}: bad shape entry '${s}'`);
       return v;
     });
-  const data = typedFromBytes(dtype, bytes, headerStart + headerLen, numel(shape));
+  const data = typedFromBytes(dtype, bytes, headerStart + headerLen, numel(shape), what);
   return { dtype, shape, data };
 }
 
@@ -266,7 +266,7 @@ export function parseTensorProto(bytes, what = '<buffer>') {
   const [Ctor] = DTYPES[dtype];
   let data;
   if (raw !== null) {
-    data = typedFromBytes(dtype, raw, 0, n);
+    data = typedFromBytes(dtype, raw, 0, n, what);
     if (raw.length !== data.byteLength) {
       throw new Error(`${what}: raw_data has ${raw.length} bytes, expected ${data.byteLength}`);
     }
