@@ -126,8 +126,8 @@ def make_meaningful(name, model, calib):
     # 1. Random BN affine params.  beta > 0 on average on purpose: with
     #    beta = 0 half the following ReLUs are off and a random conv+BN+ReLU
     #    stack amplifies any perturbation ~1.2x per layer (the BN "gradient
-    #    explosion" at init), so float32 rounding grows ~1e3x through
-    #    inception_v3 and torch-vs-ORT differences alone exceed atol 1e-4.
+    #    explosion" at init); inception_v3's float32 logits then drifted 4e-4
+    #    from float64, so torch-vs-ORT differences alone exceeded atol 1e-4.
     for bn in bns:
         if bn.affine:
             bn.weight.copy_(torch.rand(bn.weight.shape, generator=g) + 0.5)
