@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#include "ops/support/tensor_common.hpp"
+
+#include "core/parallel.hpp"
+
+namespace konnx::ops {
+
+std::vector<int64_t> int_values(const NodeContext& ctx, const Tensor& t) {
+    std::vector<int64_t> out(static_cast<std::size_t>(t.numel()));
+    switch (t.dtype()) {
+    case DType::kInt64: std::copy_n(t.data<int64_t>(), out.size(), out.begin()); break;
+    case DType::kInt32: std::copy_n(t.data<int32_t>(), out.size(), out.begin()); break;
+    default:
+        dispatch_list(IntTypes{}, t.dtype(), [&]<class T>() {
+            for (std::size_t i = 0; i < out.size(); ++i)
+                out[i] = static_cast<int64_t>(t.data<T>()[i]);
+        });
+    }
+    return out;
+}
+
+void check_movable(const NodeContext& ctx, DType dtype) {
+    if (!dtype_is_known(dtype) || dtype_size(dtype) == 0)
+        ctx.unsupported("element type ", dtype_name(dtype), " is not supported");
+}
+
+namespace {
+
+template <class T>
+void strided_rows(const std::byte* src, std::byte* dst, const std::vector<int64_t>& shape,
+                  const std::vector<int64_t>& strides) {
+    const std::size_t rank = shape.size();
+    const int64_t inner = shape[rank - 1];
+    const int64_t inner_stride = strides[rank - 1];
+    const int64_t rows = product(shape, 0, rank - 1);
+    const T* in = reinterpret_cast<const T*>(src);
+    T* out = reinterpret_cast<T*>(dst);
+    parallel_for(rows, std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(inner, 1)), [&](int64_t begin, int64_t end) {
+        std::vector<int64_t> index(rank - 1);
+        int64_t rest = begin, base = 0;
+        for (std::size_t d = rank - 1; d-- > 0;) {
+            index[d] = rest % shape[d];
+            rest /= shape[d];
+            base += index[d] * strides[d];
+        }
+        for (int64_t row = begin; row < end; ++row) {
+            T* o = out + row * inner;
+            const T* i = in + base;
+            if (inner_stride == 1) {
+                std::memcpy(o, i, static_cast<std::size_t>(inner) * sizeof(T));
+            } else {
+                for (int64_t k = 0; k < inner; ++k)
+                    o[k] = i[k * inner_stride];
+            }
+            for (std::size_t d = rank - 1; d-- > 0;) {
+                base += strides[d];
+                if (++index[d] < shape[d]) break;
+                base -= index[d] * strides[d];
+                index[d] = 0;
+            }
+        }
+    });
+}
+
+}  // namespace
+
+void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape& out_shape,
+                  const std::vector<int64_t>& src_strides) {
+    if (checked_numel(out_shape) == 0) return;
+    // Drop unit axes, then merge neighbours that are contiguous in the source too.
+    std::vector<int64_t> shape, strides;
+    for (std::size_t d = 0; d < out_shape.size(); ++d) {
+        if (out_shape[d] == 1) continue;
+        if (!shape.empty() && strides.back() == src_strides[d] * out_shape[d]) {
+            shape.back() *= out_shape[d];
+            strides.back() = src_strides[d];
+        } else {
+            shape.push_back(out_shape[d]);
+            strides.push_back(src_strides[d]);
+        }
+    }
+    if (shape.empty()) {
+        shape.push_back(1);
+        strides.push_back(1);
+    }
+    // A unit-stride innermost run of whole elements is copied as bytes.
+    std::size_t esize = elem_size;
+    if (strides.back() == 1 && esize != 1 && esize != 2 && esize != 4 && esize != 8) {
+        esize = 1;  // odd sizes: scale to bytes
+        for (auto& s : strides)
+            s *= static_cast<int64_t>(elem_size);
+        shape.back() *= static_cast<int64_t>(elem_size);
+    }
+    dispatch_by_size(esize, [&]<class T>() {
+        strided_rows<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape, strides);
+    });
+}
+
+}  // namespace konnx::ops

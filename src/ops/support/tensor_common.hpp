@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Helpers shared by the shape and data-movement ops (Reshape, Transpose, Slice, Gather, ...):
+// reading integer inputs, dispatching on element size, and a strided n-d copy whose common
+// case (contiguous innermost run) is a memcpy per row.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "core/dispatch.hpp"
+#include "core/shape.hpp"
+#include "ops/support/op.hpp"
+
+namespace konnx::ops {
+
+/// The values of an integer tensor (int32 or int64; other integer types accepted too) as int64.
+std::vector<int64_t> int_values(const NodeContext& ctx, const Tensor& t);
+
+/// Calls fn.template operator()<T>() with an unsigned type of the given byte size (1, 2, 4, 8):
+/// for ops that only move elements, so one instantiation serves every dtype of that size.
+template <class F>
+void dispatch_by_size(std::size_t size, F&& fn) {
+    switch (size) {
+    case 1: fn.template operator()<uint8_t>(); break;
+    case 2: fn.template operator()<uint16_t>(); break;
+    case 4: fn.template operator()<uint32_t>(); break;
+    case 8: fn.template operator()<uint64_t>(); break;
+    default: fail(ErrorCode::kUnsupported, "element size ", size, " is not supported here");
+    }
+}
+
+/// dst (contiguous, shape out_shape) [i...] = src[sum(i_k * src_strides[k])] (strides in elements, may
+/// be 0 or negative). Axes are merged where possible; a unit innermost stride becomes a memcpy per row.
+void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape& out_shape,
+                  const std::vector<int64_t>& src_strides);
+
+/// Copy a whole tensor's bytes (no-op when empty).
+inline void copy_bytes(const Tensor& from, Tensor& to) {
+    if (from.nbytes()) std::memcpy(to.raw(), from.raw(), from.nbytes());
+}
+
+/// Checks that a dtype can be moved by byte size (everything but string/undefined).
+void check_movable(const NodeContext& ctx, DType dtype);
+
+}  // namespace konnx::ops
