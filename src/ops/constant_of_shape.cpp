@@ -16,7 +16,7 @@ Tensor fill_value(const NodeContext& ctx) {
 
 void infer(InferContext& ctx) {
     ctx.check(ctx.input_rank(0) == 1, "input must be 1-D");
-    Shape shape = int_values(ctx, ctx.require_value(0));
+    Shape shape = int_values(ctx.require_value(0));
     checked_numel(shape);
     ctx.set_output(0, fill_value(ctx).dtype(), std::move(shape));
 }

@@ -19,9 +19,12 @@ void infer(InferContext& ctx) {
             if (ctx.has_input(1)) {
                 const Tensor& t = ctx.require_value(1);
                 ctx.check(t.numel() == 1, "ratio must be a scalar");
-                if (t.dtype() == DType::kFloat32) ratio = *t.data<float>();
-                else if (t.dtype() == DType::kFloat64) ratio = *t.data<double>();
-                else if (t.dtype() == DType::kFloat16) ratio = to_float(*t.data<Float16>());
+                if (t.dtype() == DType::kFloat32)
+                    ratio = *t.data<float>();
+                else if (t.dtype() == DType::kFloat64)
+                    ratio = *t.data<double>();
+                else if (t.dtype() == DType::kFloat16)
+                    ratio = to_float(*t.data<Float16>());
             }
             if (ratio != 0.0) ctx.unsupported("training mode (random dropout) is not supported");
         }
@@ -37,10 +40,10 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
         Tensor& mask = r.out(1);
         const int64_t n = mask.numel();
         switch (mask.dtype()) {
-        case DType::kBool: std::fill_n(mask.data<bool>(), n, true); break;
-        case DType::kFloat16: std::fill_n(mask.data<Float16>(), n, to_float16(1.0f)); break;
-        default:
-            dispatch_list(NumericTypes{}, mask.dtype(), [&]<class T>() { std::fill_n(mask.data<T>(), n, T(1)); });
+            case DType::kBool: std::fill_n(mask.data<bool>(), n, true); break;
+            case DType::kFloat16: std::fill_n(mask.data<Float16>(), n, to_float16(1.0f)); break;
+            default:
+                dispatch_list(NumericTypes{}, mask.dtype(), [&]<class T>() { std::fill_n(mask.data<T>(), n, T(1)); });
         }
     });
 }

@@ -9,7 +9,7 @@ namespace {
 void infer(InferContext& ctx) {
     check_movable(ctx, ctx.input_dtype(0));
     ctx.check(ctx.input_rank(1) == 1, "shape input must be 1-D");
-    const auto shape = int_values(ctx, ctx.require_value(1));
+    const auto shape = int_values(ctx.require_value(1));
     Shape out;
     try {
         out = broadcast_shapes(ctx.input_shape(0), shape);

@@ -9,7 +9,7 @@ namespace {
 
 void infer(InferContext& ctx) {
     const Shape& in = ctx.input_shape(0);
-    const auto requested = int_values(ctx, ctx.require_value(1));
+    const auto requested = int_values(ctx.require_value(1));
     ctx.check(ctx.input_rank(1) == 1, "shape input must be 1-D, got ", shape_str(ctx.input_shape(1)));
     const bool allowzero = ctx.attr_int("allowzero", 0) != 0;
     Shape out(requested.size());

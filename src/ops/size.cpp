@@ -5,9 +5,7 @@
 namespace konnx::ops {
 namespace {
 
-void infer(InferContext& ctx) {
-    ctx.set_output_value(0, Tensor::scalar<int64_t>(checked_numel(ctx.input_shape(0))));
-}
+void infer(InferContext& ctx) { ctx.set_output_value(0, Tensor::scalar<int64_t>(checked_numel(ctx.input_shape(0)))); }
 
 std::unique_ptr<Kernel> make(const KernelInit&) {
     return make_kernel([](const KernelRun& r) { *r.out(0).data<int64_t>() = r.in(0).numel(); });

@@ -25,10 +25,10 @@ Params params(const NodeContext& ctx) {
         ends = ctx.attr_ints("ends");
         axes = ctx.attr_ints("axes");
     } else {
-        starts = int_values(ctx, ctx.require_value(1));
-        ends = int_values(ctx, ctx.require_value(2));
-        if (ctx.has_input(3)) axes = int_values(ctx, ctx.require_value(3));
-        if (ctx.has_input(4)) steps = int_values(ctx, ctx.require_value(4));
+        starts = int_values(ctx.require_value(1));
+        ends = int_values(ctx.require_value(2));
+        if (ctx.has_input(3)) axes = int_values(ctx.require_value(3));
+        if (ctx.has_input(4)) steps = int_values(ctx.require_value(4));
     }
     ctx.check(starts.size() == ends.size(), "starts and ends have different lengths");
     if (axes.empty())
@@ -48,9 +48,7 @@ Params params(const NodeContext& ctx) {
         seen[axis] = true;
         const int64_t dim = in[axis], step = steps[i];
         ctx.check(step != 0, "step must not be 0");
-        auto clamp = [&](int64_t v, int64_t lo, int64_t hi) {
-            return std::clamp(v < 0 ? v + dim : v, lo, hi);
-        };
+        auto clamp = [&](int64_t v, int64_t lo, int64_t hi) { return std::clamp(v < 0 ? v + dim : v, lo, hi); };
         int64_t start, end;
         if (step > 0) {
             start = clamp(starts[i], 0, dim);

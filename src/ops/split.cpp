@@ -11,7 +11,7 @@ namespace {
 std::vector<int64_t> split_sizes(const NodeContext& ctx, std::size_t num_outputs, int64_t dim) {
     std::vector<int64_t> sizes;
     if (ctx.opset() >= 13 && ctx.has_input(1)) {
-        sizes = int_values(ctx, ctx.require_value(1));
+        sizes = int_values(ctx.require_value(1));
     } else if (ctx.has_attr("split")) {
         sizes = ctx.attr_ints("split");
     } else {

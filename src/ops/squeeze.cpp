@@ -12,7 +12,7 @@ void infer(InferContext& ctx) {
     std::vector<int64_t> axes;
     bool given = false;
     if (ctx.opset() >= 13) {
-        if (ctx.has_input(1)) axes = int_values(ctx, ctx.require_value(1)), given = true;
+        if (ctx.has_input(1)) axes = int_values(ctx.require_value(1)), given = true;
     } else if (ctx.has_attr("axes")) {
         axes = ctx.attr_ints("axes"), given = true;
     }

@@ -7,9 +7,9 @@ namespace konnx::ops {
 namespace {
 
 std::vector<int64_t> repeats(const NodeContext& ctx) {
-    auto reps = int_values(ctx, ctx.require_value(1));
-    ctx.check(static_cast<int64_t>(reps.size()) == ctx.input_rank(0), "repeats has ", reps.size(),
-              " entries for rank ", ctx.input_rank(0));
+    auto reps = int_values(ctx.require_value(1));
+    ctx.check(static_cast<int64_t>(reps.size()) == ctx.input_rank(0), "repeats has ", reps.size(), " entries for rank ",
+              ctx.input_rank(0));
     for (int64_t r : reps)
         ctx.check(r >= 0, "negative repeat ", r);
     return reps;

@@ -9,7 +9,7 @@ namespace {
 
 void infer(InferContext& ctx) {
     const Shape& in = ctx.input_shape(0);
-    const auto axes = ctx.opset() >= 13 ? int_values(ctx, ctx.require_value(1)) : ctx.attr_ints("axes");
+    const auto axes = ctx.opset() >= 13 ? int_values(ctx.require_value(1)) : ctx.attr_ints("axes");
     const auto rank = static_cast<int64_t>(in.size() + axes.size());
     ctx.check(rank <= kMaxRank, "output rank ", rank, " is too large");
     std::vector<bool> inserted(static_cast<std::size_t>(rank));

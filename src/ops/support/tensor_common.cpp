@@ -5,16 +5,16 @@
 
 namespace konnx::ops {
 
-std::vector<int64_t> int_values(const NodeContext& ctx, const Tensor& t) {
+std::vector<int64_t> int_values(const Tensor& t) {
     std::vector<int64_t> out(static_cast<std::size_t>(t.numel()));
     switch (t.dtype()) {
-    case DType::kInt64: std::copy_n(t.data<int64_t>(), out.size(), out.begin()); break;
-    case DType::kInt32: std::copy_n(t.data<int32_t>(), out.size(), out.begin()); break;
-    default:
-        dispatch_list(IntTypes{}, t.dtype(), [&]<class T>() {
-            for (std::size_t i = 0; i < out.size(); ++i)
-                out[i] = static_cast<int64_t>(t.data<T>()[i]);
-        });
+        case DType::kInt64: std::copy_n(t.data<int64_t>(), out.size(), out.begin()); break;
+        case DType::kInt32: std::copy_n(t.data<int32_t>(), out.size(), out.begin()); break;
+        default:
+            dispatch_list(IntTypes{}, t.dtype(), [&]<class T>() {
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    out[i] = static_cast<int64_t>(t.data<T>()[i]);
+            });
     }
     return out;
 }
