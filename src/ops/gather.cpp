@@ -29,8 +29,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         const Tensor& indices = r.in(1);
         const int64_t outer = product(data.shape(), 0, axis);
         const int64_t dim = data.shape()[axis];
-        const auto block = static_cast<std::size_t>(product(data.shape(), axis + 1, data.rank())) *
-                           dtype_size(data.dtype());
+        const auto block =
+            static_cast<std::size_t>(product(data.shape(), axis + 1, data.rank())) * dtype_size(data.dtype());
         const int64_t n = indices.numel();
         const auto* src = static_cast<const std::byte*>(data.raw());
         auto* dst = static_cast<std::byte*>(r.out(0).raw());

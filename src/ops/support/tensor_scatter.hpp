@@ -27,11 +27,11 @@ inline ScatterReduction scatter_reduction(const NodeContext& ctx) {
 template <class T>
 void scatter_combine(T& dst, T value, ScatterReduction reduction) {
     switch (reduction) {
-    case ScatterReduction::kNone: dst = value; break;
-    case ScatterReduction::kAdd: dst = static_cast<T>(dst + value); break;
-    case ScatterReduction::kMul: dst = static_cast<T>(dst * value); break;
-    case ScatterReduction::kMax: dst = std::max(dst, value); break;
-    case ScatterReduction::kMin: dst = std::min(dst, value); break;
+        case ScatterReduction::kNone: dst = value; break;
+        case ScatterReduction::kAdd: dst = static_cast<T>(dst + value); break;
+        case ScatterReduction::kMul: dst = static_cast<T>(dst * value); break;
+        case ScatterReduction::kMax: dst = std::max(dst, value); break;
+        case ScatterReduction::kMin: dst = std::min(dst, value); break;
     }
 }
 
