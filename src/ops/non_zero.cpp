@@ -16,13 +16,13 @@ std::vector<bool> nonzero_flags(const Tensor& x) {
             flags[i] = (bits[i] & 0x7fffu) != 0;
         return flags;
     }
-    dispatch_list(TypeList<float, double, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
-                           bool>{},
-                  x.dtype(), [&]<class T>() {
-                      const T* p = x.data<T>();
-                      for (std::size_t i = 0; i < flags.size(); ++i)
-                          flags[i] = p[i] != T(0);
-                  });
+    dispatch_list(
+        TypeList<float, double, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, bool>{},
+        x.dtype(), [&]<class T>() {
+            const T* p = x.data<T>();
+            for (std::size_t i = 0; i < flags.size(); ++i)
+                flags[i] = p[i] != T(0);
+        });
     return flags;
 }
 

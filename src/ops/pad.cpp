@@ -23,11 +23,16 @@ struct Params {
 Params params(const NodeContext& ctx) {
     Params p;
     const std::string mode = ctx.attr_string("mode", "constant");
-    if (mode == "constant") p.mode = Mode::kConstant;
-    else if (mode == "reflect") p.mode = Mode::kReflect;
-    else if (mode == "edge") p.mode = Mode::kEdge;
-    else if (mode == "wrap") ctx.unsupported("mode 'wrap' is not supported");
-    else ctx.fail("unknown mode '", mode, "'");
+    if (mode == "constant")
+        p.mode = Mode::kConstant;
+    else if (mode == "reflect")
+        p.mode = Mode::kReflect;
+    else if (mode == "edge")
+        p.mode = Mode::kEdge;
+    else if (mode == "wrap")
+        ctx.unsupported("mode 'wrap' is not supported");
+    else
+        ctx.fail("unknown mode '", mode, "'");
     const int64_t rank = ctx.input_rank(0);
     if (ctx.opset() < 11) {
         p.pads = ctx.attr_ints("pads");
@@ -41,8 +46,7 @@ Params params(const NodeContext& ctx) {
             ctx.check(p.value_tensor->dtype() == ctx.input_dtype(0), "constant_value must have the input's type");
         }
     }
-    ctx.check(static_cast<int64_t>(p.pads.size()) == 2 * rank, "pads has ", p.pads.size(), " entries for rank ",
-              rank);
+    ctx.check(static_cast<int64_t>(p.pads.size()) == 2 * rank, "pads has ", p.pads.size(), " entries for rank ", rank);
     return p;
 }
 
@@ -72,13 +76,13 @@ int64_t source_index(int64_t o, int64_t pad, int64_t dim, Mode mode) {
     int64_t i = o - pad;
     if (i >= 0 && i < dim) return i;
     switch (mode) {
-    case Mode::kConstant: return -1;
-    case Mode::kEdge: return i < 0 ? 0 : dim - 1;
-    case Mode::kReflect:
-        if (dim == 1) return 0;
-        while (i < 0 || i >= dim)
-            i = i < 0 ? -i : 2 * (dim - 1) - i;
-        return i;
+        case Mode::kConstant: return -1;
+        case Mode::kEdge: return i < 0 ? 0 : dim - 1;
+        case Mode::kReflect:
+            if (dim == 1) return 0;
+            while (i < 0 || i >= dim)
+                i = i < 0 ? -i : 2 * (dim - 1) - i;
+            return i;
     }
     return -1;
 }
@@ -109,8 +113,10 @@ void pad_kernel(const Tensor& x, Tensor& y, const std::vector<int64_t>& pads, Mo
             for (std::size_t d = rank - 1; d-- > 0;) {
                 const int64_t i = source_index(rest % out[d], pads[d], in[d], mode);
                 rest /= out[d];
-                if (i < 0) fill = true;
-                else base += i * in_strides[d];
+                if (i < 0)
+                    fill = true;
+                else
+                    base += i * in_strides[d];
             }
             if (fill) {
                 std::fill_n(o, inner, value);
