@@ -5,7 +5,8 @@
 namespace konnx::ops {
 
 void register_arg_max(OpRegistry& registry) {
-    registry.add({.name = "ArgMax", .since_version = 1, .infer = infer_arg_reduce, .make_kernel = make_arg_reduce<true>});
+    registry.add(
+        {.name = "ArgMax", .since_version = 1, .infer = infer_arg_reduce, .make_kernel = make_arg_reduce<true>});
 }
 
 }  // namespace konnx::ops

@@ -17,7 +17,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
     const bool exclusive = init.attr_int("exclusive", 0) != 0, reverse = init.attr_int("reverse", 0) != 0;
     return make_kernel([exclusive, reverse](const KernelRun& r) {
         const Tensor& x = r.in(0);
-        const auto axis = static_cast<std::size_t>(normalize_axis(int_values(r.in(1))[0], static_cast<int64_t>(x.rank())));
+        const auto axis =
+            static_cast<std::size_t>(normalize_axis(int_values(r.in(1))[0], static_cast<int64_t>(x.rank())));
         const Shape& s = x.shape();
         const int64_t dim = s[axis], outer = product(s, 0, axis), inner = product(s, axis + 1, s.size());
         dispatch_list(TypeList<float, double, int32_t, int64_t, uint32_t, uint64_t>{}, x.dtype(), [&]<class T>() {

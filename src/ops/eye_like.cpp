@@ -28,10 +28,10 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                 y.data<T>()[i * cols + i + k] = one;
         };
         switch (y.dtype()) {
-        case DType::kBool: set_ones(true); break;
-        case DType::kFloat16: set_ones(to_float16(1.0f)); break;
-        case DType::kBFloat16: set_ones(to_bfloat16(1.0f)); break;
-        default: dispatch_list(NumericTypes{}, y.dtype(), [&]<class T>() { set_ones(T(1)); });
+            case DType::kBool: set_ones(true); break;
+            case DType::kFloat16: set_ones(to_float16(1.0f)); break;
+            case DType::kBFloat16: set_ones(to_bfloat16(1.0f)); break;
+            default: dispatch_list(NumericTypes{}, y.dtype(), [&]<class T>() { set_ones(T(1)); });
         }
     });
 }

@@ -37,32 +37,32 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         const Shape& in = x.shape();
         const int64_t dim = in[axis], k = r.out(0).shape()[axis];
         const int64_t outer = product(in, 0, axis), inner = product(in, axis + 1, in.size());
-        dispatch_list(TypeList<float, double, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t,
-                               uint64_t>{},
-                      x.dtype(), [&]<class T>() {
-                          const T* src = x.data<T>();
-                          T* values = r.out(0).data<T>();
-                          int64_t* indices = r.out(1).data<int64_t>();
-                          parallel_for(outer * inner, 16, [&](int64_t b, int64_t e) {
-                              std::vector<int64_t> order(static_cast<std::size_t>(dim));
-                              for (int64_t row = b; row < e; ++row) {
-                                  const int64_t o = row / inner, i = row % inner;
-                                  const T* s = src + o * dim * inner + i;
-                                  std::iota(order.begin(), order.end(), 0);
-                                  auto before = [&](int64_t a, int64_t c) {
-                                      const T va = s[a * inner], vc = s[c * inner];
-                                      if (va != vc) return largest ? va > vc : va < vc;
-                                      return a < c;
-                                  };
-                                  std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
-                                  for (int64_t j = 0; j < k; ++j) {
-                                      const int64_t at = (o * k + j) * inner + i;
-                                      values[at] = s[order[static_cast<std::size_t>(j)] * inner];
-                                      indices[at] = order[static_cast<std::size_t>(j)];
-                                  }
-                              }
-                          });
-                      });
+        dispatch_list(
+            TypeList<float, double, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t>{},
+            x.dtype(), [&]<class T>() {
+                const T* src = x.data<T>();
+                T* values = r.out(0).data<T>();
+                int64_t* indices = r.out(1).data<int64_t>();
+                parallel_for(outer * inner, 16, [&](int64_t b, int64_t e) {
+                    std::vector<int64_t> order(static_cast<std::size_t>(dim));
+                    for (int64_t row = b; row < e; ++row) {
+                        const int64_t o = row / inner, i = row % inner;
+                        const T* s = src + o * dim * inner + i;
+                        std::iota(order.begin(), order.end(), 0);
+                        auto before = [&](int64_t a, int64_t c) {
+                            const T va = s[a * inner], vc = s[c * inner];
+                            if (va != vc) return largest ? va > vc : va < vc;
+                            return a < c;
+                        };
+                        std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
+                        for (int64_t j = 0; j < k; ++j) {
+                            const int64_t at = (o * k + j) * inner + i;
+                            values[at] = s[order[static_cast<std::size_t>(j)] * inner];
+                            indices[at] = order[static_cast<std::size_t>(j)];
+                        }
+                    }
+                });
+            });
     });
 }
 

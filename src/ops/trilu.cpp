@@ -10,7 +10,8 @@ namespace {
 void infer(InferContext& ctx) {
     check_movable(ctx, ctx.input_dtype(0));
     ctx.check(ctx.input_rank(0) >= 2, "input must have rank >= 2");
-    if (ctx.has_input(1)) ctx.check(ctx.input_value(1) == nullptr || ctx.input_value(1)->numel() == 1, "k must be a scalar");
+    if (ctx.has_input(1))
+        ctx.check(ctx.input_value(1) == nullptr || ctx.input_value(1)->numel() == 1, "k must be a scalar");
     ctx.set_output(0, ctx.input_dtype(0), ctx.input_shape(0));
 }
 
@@ -28,18 +29,19 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         dispatch_by_size(dtype_size(r.in(0).dtype()), [&]<class T>() {
             const T* src = r.in(0).data<T>();
             T* dst = r.out(0).data<T>();
-            parallel_for(mats * rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(cols, 1)), [&](int64_t b, int64_t e) {
-                for (int64_t row = b; row < e; ++row) {
-                    const int64_t i = row % rows;
-                    // Kept columns: upper j >= i + k, lower j <= i + k.
-                    const int64_t lo = upper ? std::clamp<int64_t>(i + k, 0, cols) : 0;
-                    const int64_t hi = upper ? cols : std::clamp<int64_t>(i + k + 1, 0, cols);
-                    const T* sr = src + row * cols;
-                    T* dr = dst + row * cols;
-                    for (int64_t j = 0; j < cols; ++j)
-                        dr[j] = j >= lo && j < hi ? sr[j] : T(0);
-                }
-            });
+            parallel_for(mats * rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(cols, 1)),
+                         [&](int64_t b, int64_t e) {
+                             for (int64_t row = b; row < e; ++row) {
+                                 const int64_t i = row % rows;
+                                 // Kept columns: upper j >= i + k, lower j <= i + k.
+                                 const int64_t lo = upper ? std::clamp<int64_t>(i + k, 0, cols) : 0;
+                                 const int64_t hi = upper ? cols : std::clamp<int64_t>(i + k + 1, 0, cols);
+                                 const T* sr = src + row * cols;
+                                 T* dr = dst + row * cols;
+                                 for (int64_t j = 0; j < cols; ++j)
+                                     dr[j] = j >= lo && j < hi ? sr[j] : T(0);
+                             }
+                         });
         });
     });
 }

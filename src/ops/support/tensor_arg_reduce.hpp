@@ -32,21 +32,20 @@ std::unique_ptr<Kernel> make_arg_reduce(const KernelInit& init) {
         int64_t* out = r.out(0).data<int64_t>();
         dispatch_list(NumericTypes{}, x.dtype(), [&]<class T>() {
             const T* src = x.data<T>();
-            parallel_for(outer, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(1, dim * inner)),
-                         [&](int64_t b, int64_t e) {
-                             for (int64_t o = b; o < e; ++o)
-                                 for (int64_t i = 0; i < inner; ++i) {
-                                     const T* s = src + o * dim * inner + i;
-                                     int64_t best = 0;
-                                     for (int64_t j = 1; j < dim; ++j) {
-                                         const T v = s[j * inner], cur = s[best * inner];
-                                         const bool better = kMax ? (last ? v >= cur : v > cur)
-                                                                  : (last ? v <= cur : v < cur);
-                                         if (better) best = j;
-                                     }
-                                     out[o * inner + i] = best;
-                                 }
-                         });
+            parallel_for(
+                outer, std::max<int64_t>(1, (1 << 14) / std::max<int64_t>(1, dim * inner)), [&](int64_t b, int64_t e) {
+                    for (int64_t o = b; o < e; ++o)
+                        for (int64_t i = 0; i < inner; ++i) {
+                            const T* s = src + o * dim * inner + i;
+                            int64_t best = 0;
+                            for (int64_t j = 1; j < dim; ++j) {
+                                const T v = s[j * inner], cur = s[best * inner];
+                                const bool better = kMax ? (last ? v >= cur : v > cur) : (last ? v <= cur : v < cur);
+                                if (better) best = j;
+                            }
+                            out[o * inner + i] = best;
+                        }
+                });
         });
     });
 }
