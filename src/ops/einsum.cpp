@@ -80,8 +80,8 @@ Spec parse(const NodeContext& ctx) {
             const int label = spec.inputs[i][d];
             auto [it, inserted] = spec.sizes.try_emplace(label, shape[d]);
             if (inserted || it->second == shape[d]) continue;
-            ctx.check(label >= kEllipsisBase && (it->second == 1 || shape[d] == 1), "label dims differ: ",
-                      it->second, " vs ", shape[d]);
+            ctx.check(label >= kEllipsisBase && (it->second == 1 || shape[d] == 1), "label dims differ: ", it->second,
+                      " vs ", shape[d]);
             if (it->second == 1) it->second = shape[d];
         }
     }
@@ -135,43 +135,44 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
     const std::size_t nout = spec.output.size();
     return make_kernel([dims, strides, nout](const KernelRun& r) {
         const int64_t out_count = product(dims, 0, nout), sum_count = product(dims, nout, dims.size());
-        dispatch_list(TypeList<float, double, int32_t, int64_t, uint32_t, uint64_t>{}, r.out(0).dtype(), [&]<class T>() {
-            using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
-            T* out = r.out(0).data<T>();
-            const std::size_t n = r.num_inputs();
-            parallel_for(out_count, 64, [&](int64_t b, int64_t e) {
-                std::vector<int64_t> base(n), off(n), idx(dims.size() - nout);
-                for (int64_t o = b; o < e; ++o) {
-                    std::fill(base.begin(), base.end(), 0);
-                    int64_t rest = o;
-                    for (std::size_t d = nout; d-- > 0;) {
-                        const int64_t v = rest % dims[d];
-                        rest /= dims[d];
-                        for (std::size_t i = 0; i < n; ++i)
-                            base[i] += v * strides[i][d];
-                    }
-                    Acc acc = 0;
-                    std::fill(idx.begin(), idx.end(), 0);
-                    off = base;
-                    for (int64_t s = 0; s < sum_count; ++s) {
-                        Acc term = 1;
-                        for (std::size_t i = 0; i < n; ++i)
-                            term *= static_cast<Acc>(r.in(i).data<T>()[off[i]]);
-                        acc += term;
-                        for (std::size_t d = idx.size(); d-- > 0;) {  // next summed index
-                            const std::size_t ld = nout + d;
-                            for (std::size_t i = 0; i < n; ++i)
-                                off[i] += strides[i][ld];
-                            if (++idx[d] < dims[ld]) break;
-                            for (std::size_t i = 0; i < n; ++i)
-                                off[i] -= idx[d] * strides[i][ld];
-                            idx[d] = 0;
-                        }
-                    }
-                    out[o] = static_cast<T>(acc);
-                }
-            });
-        });
+        dispatch_list(TypeList<float, double, int32_t, int64_t, uint32_t, uint64_t>{}, r.out(0).dtype(),
+                      [&]<class T>() {
+                          using Acc = std::conditional_t<std::is_floating_point_v<T>, double, T>;
+                          T* out = r.out(0).data<T>();
+                          const std::size_t n = r.num_inputs();
+                          parallel_for(out_count, 64, [&](int64_t b, int64_t e) {
+                              std::vector<int64_t> base(n), off(n), idx(dims.size() - nout);
+                              for (int64_t o = b; o < e; ++o) {
+                                  std::fill(base.begin(), base.end(), 0);
+                                  int64_t rest = o;
+                                  for (std::size_t d = nout; d-- > 0;) {
+                                      const int64_t v = rest % dims[d];
+                                      rest /= dims[d];
+                                      for (std::size_t i = 0; i < n; ++i)
+                                          base[i] += v * strides[i][d];
+                                  }
+                                  Acc acc = 0;
+                                  std::fill(idx.begin(), idx.end(), 0);
+                                  off = base;
+                                  for (int64_t s = 0; s < sum_count; ++s) {
+                                      Acc term = 1;
+                                      for (std::size_t i = 0; i < n; ++i)
+                                          term *= static_cast<Acc>(r.in(i).data<T>()[off[i]]);
+                                      acc += term;
+                                      for (std::size_t d = idx.size(); d-- > 0;) {  // next summed index
+                                          const std::size_t ld = nout + d;
+                                          for (std::size_t i = 0; i < n; ++i)
+                                              off[i] += strides[i][ld];
+                                          if (++idx[d] < dims[ld]) break;
+                                          for (std::size_t i = 0; i < n; ++i)
+                                              off[i] -= idx[d] * strides[i][ld];
+                                          idx[d] = 0;
+                                      }
+                                  }
+                                  out[o] = static_cast<T>(acc);
+                              }
+                          });
+                      });
     });
 }
 

@@ -79,9 +79,10 @@ std::array<Tensor, 4> compute(const NodeContext& ctx, const Tensor& x) {
         counts[k] = count[g];
         for (int64_t o = 0; o < outer; ++o)
             if (block)
-                std::memcpy(static_cast<std::byte*>(y.raw()) + static_cast<std::size_t>(o * n) * block + k * block,
-                            static_cast<const std::byte*>(x.raw()) + static_cast<std::size_t>(o * dim + first[g]) * block,
-                            block);
+                std::memcpy(
+                    static_cast<std::byte*>(y.raw()) + static_cast<std::size_t>(o * n) * block + k * block,
+                    static_cast<const std::byte*>(x.raw()) + static_cast<std::size_t>(o * dim + first[g]) * block,
+                    block);
     }
     for (std::size_t j = 0; j < inverse.size(); ++j)
         inverse[j] = position[static_cast<std::size_t>(group_of[j])];
