@@ -62,6 +62,51 @@ void strided_rows(const std::byte* src, std::byte* dst, const std::vector<int64_
     });
 }
 
+// Innermost output axis strided in the source, axis p unit-strided (a transpose of the two): copy in
+// square tiles so both the reads and the writes stay within a few cache lines.
+template <class T>
+void tiled_transpose(const std::byte* src, std::byte* dst, const std::vector<int64_t>& shape,
+                     const std::vector<int64_t>& strides, std::size_t p) {
+    constexpr int64_t kTile = 32;
+    const std::size_t rank = shape.size();
+    const auto out_strides = strides_of(shape);
+    const int64_t rows = shape[p], cols = shape[rank - 1], col_stride = strides[rank - 1];
+    const int64_t row_out = out_strides[p];
+    // The remaining axes, flattened.
+    std::vector<std::size_t> rest_axes;
+    for (std::size_t d = 0; d + 1 < rank; ++d)
+        if (d != p) rest_axes.push_back(d);
+    int64_t rest = 1;
+    for (std::size_t d : rest_axes)
+        rest *= shape[d];
+    const int64_t row_tiles = (rows + kTile - 1) / kTile;
+    const T* in = reinterpret_cast<const T*>(src);
+    T* out = reinterpret_cast<T*>(dst);
+    parallel_for(rest * row_tiles, std::max<int64_t>(1, (1 << 14) / (kTile * std::max<int64_t>(cols, 1))),
+                 [&](int64_t begin, int64_t end) {
+                     for (int64_t job = begin; job < end; ++job) {
+                         int64_t m = job / row_tiles, sbase = 0, dbase = 0;
+                         for (std::size_t k = rest_axes.size(); k-- > 0;) {
+                             const std::size_t d = rest_axes[k];
+                             const int64_t i = m % shape[d];
+                             m /= shape[d];
+                             sbase += i * strides[d];
+                             dbase += i * out_strides[d];
+                         }
+                         const int64_t r0 = (job % row_tiles) * kTile, r1 = std::min(rows, r0 + kTile);
+                         for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+                             const int64_t c1 = std::min(cols, c0 + kTile);
+                             for (int64_t r = r0; r < r1; ++r) {
+                                 const T* s = in + sbase + r;
+                                 T* o = out + dbase + r * row_out;
+                                 for (int64_t c = c0; c < c1; ++c)
+                                     o[c] = s[c * col_stride];
+                             }
+                         }
+                     }
+                 });
+}
+
 }  // namespace
 
 void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape& out_shape,
@@ -90,6 +135,17 @@ void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape
         for (auto& s : strides)
             s *= static_cast<int64_t>(elem_size);
         shape.back() *= static_cast<int64_t>(elem_size);
+    }
+    if (strides.back() != 1 && shape.back() >= 8) {
+        for (std::size_t p = shape.size() - 1; p-- > 0;) {
+            if (strides[p] == 1 && shape[p] >= 8) {
+                dispatch_by_size(esize, [&]<class T>() {
+                    tiled_transpose<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape,
+                                       strides, p);
+                });
+                return;
+            }
+        }
     }
     dispatch_by_size(esize, [&]<class T>() {
         strided_rows<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape, strides);
