@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/strings.hpp"
+#include "kernels/onednn/pool.hpp"
 
 namespace konnx::ops {
 namespace {
@@ -112,6 +113,64 @@ Window make_window(const NodeContext& ctx, WindowKind kind, const std::vector<in
         w.pad_end[a] = pe;
     }
     return w;
+}
+
+std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind) {
+    namespace dnn = kernels::onednn;
+    if (batch == 0 || channels == 0) return nullptr;
+    dnn::PoolParams p;
+    p.kind = static_cast<dnn::PoolKind>(kind);
+    p.batch = batch;
+    p.channels = channels;
+    p.in = w.model_dims(w.in);
+    p.out = w.model_dims(w.out);
+    p.kernel = w.model_dims(w.kernel);
+    p.stride = w.model_dims(w.stride);
+    p.dilation = w.model_dims(w.dilation);
+    p.pad_begin = w.model_dims(w.pad_begin);
+    p.pad_end = w.model_dims(w.pad_end);
+    for (std::size_t i = 0; i < p.in.size(); ++i) {
+        // ceil_mode windows may reach past the explicit end padding: oneDNN wants that as padding too.
+        const int64_t reach = (p.out[i] - 1) * p.stride[i] + (p.kernel[i] - 1) * p.dilation[i] + 1;
+        const int64_t needed = reach - p.in[i] - p.pad_begin[i];
+        if (needed > p.pad_end[i]) {
+            if (p.kind == dnn::PoolKind::kAverageIncludePad) return nullptr;  // would count the extra pad
+            p.pad_end[i] = needed;
+        }
+    }
+    try {
+        struct OneDnnPool final : Kernel {
+            dnn::Pool pool;
+            explicit OneDnnPool(const dnn::PoolParams& p) : pool(p) {}
+            void run(const KernelRun& r) const override {
+                pool.run(r.in(0).data<float>(), r.out(0).data<float>(), r.scratch);
+            }
+            std::size_t scratch_bytes() const override { return pool.scratch_bytes(); }
+        };
+        return std::make_unique<OneDnnPool>(p);
+    } catch (const dnnl::error&) {
+        return nullptr;
+    }
+}
+
+Shape pooled_shape(const Shape& input, const Window& w) {
+    Shape out{input[0], input[1]};
+    for (int64_t d : w.model_dims(w.out))
+        out.push_back(d);
+    return out;
+}
+
+int64_t taps_within_padding(const Window& w, const std::array<int64_t, 3>& o) {
+    int64_t count = 1;
+    for (int a = 0; a < kMaxSpatial; ++a) {
+        int64_t n = 0;
+        for (int64_t k = 0; k < w.kernel[a]; ++k) {
+            const int64_t i = o[a] * w.stride[a] - w.pad_begin[a] + k * w.dilation[a];
+            if (i >= -w.pad_begin[a] && i < w.in[a] + w.pad_end[a]) ++n;
+        }
+        count *= n;
+    }
+    return count;
 }
 
 }  // namespace konnx::ops

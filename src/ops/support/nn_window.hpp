@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/parallel.hpp"
 #include "ops/support/op.hpp"
 
 namespace konnx::ops {
@@ -45,5 +46,48 @@ std::vector<int64_t> spatial_dims(const NodeContext& ctx, const Shape& shape, co
 
 /// Kernel sizes for a pooling op: the required kernel_shape attribute, checked against `spatial`.
 std::vector<int64_t> pool_kernel_shape(const NodeContext& ctx, std::size_t spatial);
+
+/// The oneDNN pooling kernel for this window (kind: 0 max, 1 average including pads, 2 average
+/// excluding pads) over f32 [N, C, ...], or nullptr when oneDNN cannot reproduce ONNX's result.
+std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind);
+
+/// Output shape [N, C, out...] of a pooling op over input shape [N, C, ...].
+Shape pooled_shape(const Shape& input, const Window& w);
+
+/// Calls f(plane, out_index, o) for every output position o = {od, oh, ow} of every N*C plane,
+/// planes in parallel. out_index is the position's offset inside its output plane.
+template <class F>
+void for_each_output(const Window& w, int64_t planes, F&& f) {
+    parallel_for(planes, 1, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p)
+            for (int64_t od = 0; od < w.out[0]; ++od)
+                for (int64_t oh = 0; oh < w.out[1]; ++oh)
+                    for (int64_t ow = 0; ow < w.out[2]; ++ow)
+                        f(p, (od * w.out[1] + oh) * w.out[2] + ow, std::array<int64_t, 3>{od, oh, ow});
+    });
+}
+
+/// Calls tap(i) with the in-plane offset i = (id*IH + ih)*IW + iw of every window element of output
+/// position o that lies inside the input (padding taps are skipped).
+template <class F>
+void for_each_tap(const Window& w, const std::array<int64_t, 3>& o, F&& tap) {
+    for (int64_t kd = 0; kd < w.kernel[0]; ++kd) {
+        const int64_t id = o[0] * w.stride[0] - w.pad_begin[0] + kd * w.dilation[0];
+        if (id < 0 || id >= w.in[0]) continue;
+        for (int64_t kh = 0; kh < w.kernel[1]; ++kh) {
+            const int64_t ih = o[1] * w.stride[1] - w.pad_begin[1] + kh * w.dilation[1];
+            if (ih < 0 || ih >= w.in[1]) continue;
+            for (int64_t kw = 0; kw < w.kernel[2]; ++kw) {
+                const int64_t iw = o[2] * w.stride[2] - w.pad_begin[2] + kw * w.dilation[2];
+                if (iw < 0 || iw >= w.in[2]) continue;
+                tap((id * w.in[1] + ih) * w.in[2] + iw);
+            }
+        }
+    }
+}
+
+/// Window elements of output position o inside the input or its explicit padding (not beyond it,
+/// as ceil_mode windows may reach): AveragePool's divisor with count_include_pad.
+int64_t taps_within_padding(const Window& w, const std::array<int64_t, 3>& o);
 
 }  // namespace konnx::ops
