@@ -18,8 +18,9 @@ void infer(InferContext& ctx) {
     const DType t = ctx.input_dtype(0);
     ctx.check(t == DType::kFloat32 || t == DType::kFloat64, "X must be float or double, got ", dtype_name(t));
     if (ctx.attr_int("training_mode", 0) != 0)
-        ctx.unsupported("training_mode=1 (batch statistics and running mean/var outputs) is not supported; konnx "
-                        "runs inference only");
+        ctx.unsupported(
+            "training_mode=1 (batch statistics and running mean/var outputs) is not supported; konnx "
+            "runs inference only");
     if (ctx.attr_int("spatial", 1) == 0) ctx.unsupported("spatial=0 is not supported");
     for (std::size_t i = 1; i < ctx.num_outputs(); ++i)
         ctx.check(!ctx.has_output(i), "outputs beyond Y exist only in training mode");

@@ -6,9 +6,9 @@
 // the odd element going at the end (UPPER) or the beginning (LOWER). float32 runs on oneDNN at
 // optimization level 2 (weights reordered once at plan time when they are constant); float64 and
 // level 0 use the reference loop below.
+#include "kernels/onednn/conv.hpp"
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
-#include "kernels/onednn/conv.hpp"
 #include "ops/support/nn_window.hpp"
 
 namespace konnx::ops {
@@ -30,9 +30,8 @@ ConvShape conv_shape(const NodeContext& ctx) {
     s.in_channels = x[1];
     s.out_channels = w[0];
     s.groups = ctx.attr_int("group", 1);
-    ctx.check(s.groups >= 1 && s.in_channels % s.groups == 0 && s.out_channels % s.groups == 0,
-              "group ", s.groups, " must divide the input channels (", s.in_channels, ") and W's first dim (",
-              s.out_channels, ")");
+    ctx.check(s.groups >= 1 && s.in_channels % s.groups == 0 && s.out_channels % s.groups == 0, "group ", s.groups,
+              " must divide the input channels (", s.in_channels, ") and W's first dim (", s.out_channels, ")");
     ctx.check(w[1] * s.groups == s.in_channels, "W ", shape_str(w), " does not match ", s.in_channels,
               " input channels in ", s.groups, " groups");
     const std::vector<int64_t> kernel(w.begin() + 2, w.end());
@@ -84,8 +83,7 @@ void conv_reference(const ConvShape& s, const T* x, const T* w, const T* b, T* y
                                     const int64_t ih = oh * win.stride[1] - win.pad_begin[1] + kh * win.dilation[1];
                                     if (ih < 0 || ih >= IH) continue;
                                     for (int64_t kw = 0; kw < KW; ++kw) {
-                                        const int64_t iw =
-                                            ow * win.stride[2] - win.pad_begin[2] + kw * win.dilation[2];
+                                        const int64_t iw = ow * win.stride[2] - win.pad_begin[2] + kw * win.dilation[2];
                                         if (iw < 0 || iw >= IW) continue;
                                         acc += xg[ic * in_size + (id * IH + ih) * IW + iw] *
                                                wo[ic * k_size + (kd * KH + kh) * KW + kw];

@@ -84,8 +84,7 @@ void deconv_reference(const DeconvShape& s, const T* x, const T* w, const T* b, 
                                     const int64_t oh = ih * win.stride[1] - win.pad_begin[1] + kh * win.dilation[1];
                                     if (oh < 0 || oh >= OH) continue;
                                     for (int64_t kw = 0; kw < KW; ++kw) {
-                                        const int64_t ow =
-                                            iw * win.stride[2] - win.pad_begin[2] + kw * win.dilation[2];
+                                        const int64_t ow = iw * win.stride[2] - win.pad_begin[2] + kw * win.dilation[2];
                                         if (ow < 0 || ow >= OW) continue;
                                         yo[(od * OH + oh) * OW + ow] += v * wk[(kd * KH + kh) * KW + kw];
                                     }

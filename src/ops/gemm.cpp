@@ -73,7 +73,8 @@ void gemm_reference(const GemmShape& s, const T* a, const T* b, const T* c, T* y
             for (int64_t j = 0; j < s.n; ++j) {
                 T acc = 0;
                 for (int64_t p = 0; p < s.k; ++p)
-                    acc += (s.trans_a ? a[p * s.m + i] : a[i * s.k + p]) * (s.trans_b ? b[j * s.k + p] : b[p * s.n + j]);
+                    acc +=
+                        (s.trans_a ? a[p * s.m + i] : a[i * s.k + p]) * (s.trans_b ? b[j * s.k + p] : b[p * s.n + j]);
                 y[i * s.n + j] = alpha * acc;
             }
     });

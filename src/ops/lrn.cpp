@@ -40,7 +40,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                             sq += v * v;
                         }
                         const int64_t at = nc * plane + i;
-                        out[at] = static_cast<T>(in[at] / std::pow(bias + alpha / static_cast<double>(size) * sq, beta));
+                        out[at] =
+                            static_cast<T>(in[at] / std::pow(bias + alpha / static_cast<double>(size) * sq, beta));
                     }
                 }
             });

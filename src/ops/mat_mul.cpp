@@ -58,25 +58,26 @@ void matmul_reference(const MatMulShape& s, const T* a, const T* b, T* y) {
     const std::vector<int64_t> a_step = broadcast_strides(std::span(s.a).first(r - 2), batch);
     const std::vector<int64_t> b_step = broadcast_strides(std::span(s.b).first(r - 2), batch);
     const int64_t batches = product(batch), m = s.m, k = s.k, n = s.n;
-    parallel_for(batches * m, std::max<int64_t>(1, 4096 / std::max<int64_t>(k * n, 1)), [&](int64_t begin, int64_t end) {
-        for (int64_t row = begin; row < end; ++row) {
-            const int64_t bi = row / m, i = row % m;
-            int64_t a_off = 0, b_off = 0, rest = bi;  // matrices of A and B used by batch bi
-            for (std::size_t d = batch.size(); d-- > 0;) {
-                const int64_t idx = rest % batch[d];
-                rest /= batch[d];
-                a_off += idx * a_step[d];
-                b_off += idx * b_step[d];
-            }
-            const T* arow = a + (a_off * m + i) * k;
-            const T* bm = b + b_off * k * n;
-            T* yrow = y + row * n;
-            std::fill_n(yrow, n, T(0));
-            for (int64_t p = 0; p < k; ++p)  // i-k-j order: unit-stride inner loop
-                for (int64_t j = 0; j < n; ++j)
-                    yrow[j] += arow[p] * bm[p * n + j];
-        }
-    });
+    parallel_for(batches * m, std::max<int64_t>(1, 4096 / std::max<int64_t>(k * n, 1)),
+                 [&](int64_t begin, int64_t end) {
+                     for (int64_t row = begin; row < end; ++row) {
+                         const int64_t bi = row / m, i = row % m;
+                         int64_t a_off = 0, b_off = 0, rest = bi;  // matrices of A and B used by batch bi
+                         for (std::size_t d = batch.size(); d-- > 0;) {
+                             const int64_t idx = rest % batch[d];
+                             rest /= batch[d];
+                             a_off += idx * a_step[d];
+                             b_off += idx * b_step[d];
+                         }
+                         const T* arow = a + (a_off * m + i) * k;
+                         const T* bm = b + b_off * k * n;
+                         T* yrow = y + row * n;
+                         std::fill_n(yrow, n, T(0));
+                         for (int64_t p = 0; p < k; ++p)  // i-k-j order: unit-stride inner loop
+                             for (int64_t j = 0; j < n; ++j)
+                                 yrow[j] += arow[p] * bm[p * n + j];
+                     }
+                 });
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {

@@ -38,10 +38,12 @@ void infer(InferContext& ctx) {
     Shape out = default_shape(ctx);
     if (ctx.has_input(2)) {
         const Tensor& shape = ctx.require_value(2);
-        ctx.check(shape.dtype() == DType::kInt64 && shape.rank() == 1 && shape.numel() == static_cast<int64_t>(out.size()),
-                  "output_shape must be an int64 vector of ", out.size(), " values");
+        ctx.check(
+            shape.dtype() == DType::kInt64 && shape.rank() == 1 && shape.numel() == static_cast<int64_t>(out.size()),
+            "output_shape must be an int64 vector of ", out.size(), " values");
         const Shape given = shape.to_vector<int64_t>();
-        ctx.check(given[0] == out[0] && given[1] == out[1], "output_shape ", shape_str(given), " must keep N and C of X");
+        ctx.check(given[0] == out[0] && given[1] == out[1], "output_shape ", shape_str(given),
+                  " must keep N and C of X");
         checked_numel(given);
         out = given;
     }
@@ -73,7 +75,9 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             const Shape& to = r.out(0).shape();
             const int64_t limit = product(from);
             for (int64_t i = 0; i < r.in(0).numel(); ++i) {
-                const int64_t at = index[i] < 0 || index[i] >= limit ? -1 : from == to ? index[i] : remap(index[i], from, to);
+                const int64_t at = index[i] < 0 || index[i] >= limit ? -1
+                                   : from == to                      ? index[i]
+                                                                     : remap(index[i], from, to);
                 if (at < 0)
                     fail(ErrorCode::kInvalidArgument, "MaxUnpool: index ", index[i], " is outside the output (", n,
                          " elements)");

@@ -12,8 +12,8 @@ const dnnl::engine& cpu_engine() {
 
 dnnl::memory::format_tag plain_tag(std::size_t rank) {
     using tag = dnnl::memory::format_tag;
-    static constexpr tag tags[] = {tag::a,      tag::ab,      tag::abc,      tag::abcd,
-                                   tag::abcde,  tag::abcdef,  tag::abcdefg,  tag::abcdefgh,
+    static constexpr tag tags[] = {tag::a,         tag::ab,         tag::abc,         tag::abcd,
+                                   tag::abcde,     tag::abcdef,     tag::abcdefg,     tag::abcdefgh,
                                    tag::abcdefghi, tag::abcdefghij, tag::abcdefghijk, tag::abcdefghijkl};
     if (rank < 1 || rank > 12) fail(ErrorCode::kInternal, "oneDNN: no plain layout for rank ", rank);
     return tags[rank - 1];

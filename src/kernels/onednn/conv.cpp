@@ -59,8 +59,8 @@ Conv::Conv(const ConvParams& p, const float* constant_weights, Layout layout) {
         pd_ = pd;
         prim_ = dnnl::convolution_forward(pd);
     } else {
-        dnnl::deconvolution_forward::desc d(prop, dnnl::algorithm::deconvolution_direct, src_any, weights_any,
-                                            bias_md_, dst_any, p.stride, dilation, p.pad_begin, p.pad_end);
+        dnnl::deconvolution_forward::desc d(prop, dnnl::algorithm::deconvolution_direct, src_any, weights_any, bias_md_,
+                                            dst_any, p.stride, dilation, p.pad_begin, p.pad_end);
         dnnl::deconvolution_forward::primitive_desc pd(d, attr, eng);
         pd_ = pd;
         prim_ = dnnl::deconvolution_forward(pd);

@@ -13,10 +13,10 @@
 namespace konnx::kernels::onednn {
 
 struct MatMulParams {
-    dims a, b, y;                ///< shapes, same rank (2..12)
-    dims a_strides, b_strides;   ///< element strides; empty = row-major
-    dims bias;                   ///< empty = no bias; else same rank as y, each dim 1 or y's
-    float scale = 1.0f;          ///< must be 1 when there is a bias
+    dims a, b, y;               ///< shapes, same rank (2..12)
+    dims a_strides, b_strides;  ///< element strides; empty = row-major
+    dims bias;                  ///< empty = no bias; else same rank as y, each dim 1 or y's
+    float scale = 1.0f;         ///< must be 1 when there is a bias
 };
 
 class MatMul {

@@ -94,8 +94,8 @@ Window make_window(const NodeContext& ctx, WindowKind kind, const std::vector<in
         } else {
             if (auto_pad == "VALID") pb = pe = 0;
             const int64_t span = in[i] + pb + pe - extent;
-            ctx.check(span >= 0, "window of size ", extent, " does not fit input size ", in[i], " with pads ", pb,
-                      "+", pe);
+            ctx.check(span >= 0, "window of size ", extent, " does not fit input size ", in[i], " with pads ", pb, "+",
+                      pe);
             if (ceil_mode) {
                 out = div_ceil(span, s) + 1;
                 if ((out - 1) * s >= in[i] + pb) --out;  // the last window must start inside input or left pad
