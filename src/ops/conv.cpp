@@ -7,6 +7,8 @@
 // optimization level 2 (weights reordered once at plan time when they are constant); float64 and
 // level 0 use the reference loop below.
 #include "kernels/onednn/conv.hpp"
+#include <algorithm>
+
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
 #include "ops/support/nn_window.hpp"
@@ -114,6 +116,14 @@ kernels::onednn::ConvParams onednn_params(const ConvShape& s, bool has_bias) {
     return p;
 }
 
+// 1x1 convolutions on plain NCHW are one GEMM per image, which oneDNN's gemm path runs at full speed
+// without reordering activations; wider kernels (and depthwise) are faster in oneDNN's blocked layouts
+// even counting the reorders (measured in bench/bench_conv.cpp).
+kernels::onednn::Layout layout_for(const kernels::onednn::ConvParams& p) {
+    const bool pointwise = std::all_of(p.kernel.begin(), p.kernel.end(), [](int64_t k) { return k == 1; });
+    return pointwise && p.groups == 1 ? kernels::onednn::Layout::kPlain : kernels::onednn::Layout::kAuto;
+}
+
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const ConvShape s = conv_shape(init);
     const bool empty = s.batch == 0 || s.out_channels == 0 || s.in_channels == 0;
@@ -122,7 +132,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         try {
             struct OneDnnConv final : Kernel {
                 kernels::onednn::Conv conv;
-                OneDnnConv(const kernels::onednn::ConvParams& p, const float* w) : conv(p, w) {}
+                OneDnnConv(const kernels::onednn::ConvParams& p, const float* w) : conv(p, w, layout_for(p)) {}
                 void run(const KernelRun& r) const override {
                     conv.run(r.in(0).data<float>(), r.in(1).data<float>(),
                              r.has_in(2) ? r.in(2).data<float>() : nullptr, r.out(0).data<float>(), r.scratch);
