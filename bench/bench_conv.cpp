@@ -43,7 +43,8 @@ void BM_ConvSession(benchmark::State& state) {
     model.opsets.push_back({"", 17});
     model.graph.inputs = {{"x", DType::kFloat32, {Dim{1, ""}, Dim{s.c, ""}, Dim{s.h, ""}, Dim{s.w, ""}}, true, ""}};
     model.graph.outputs = {{"y"}};
-    model.graph.initializers["w"] = Tensor::from_vector<float>({s.m, s.c, s.k, s.k}, random_values(s.m * s.c * s.k * s.k));
+    model.graph.initializers["w"] =
+        Tensor::from_vector<float>({s.m, s.c, s.k, s.k}, random_values(s.m * s.c * s.k * s.k));
     model.graph.initializers["b"] = Tensor::from_vector<float>({s.m}, random_values(s.m));
     graph::Node node;
     node.op_type = "Conv";
@@ -62,7 +63,13 @@ void BM_ConvSession(benchmark::State& state) {
     set_flops(state, s);
 }
 // args: spec (0 = 3x3, 1 = 1x1), optimization level
-BENCHMARK(BM_ConvSession)->Args({0, 2})->Args({1, 2})->Args({0, 0})->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_ConvSession)
+    ->Args({0, 2})
+    ->Args({1, 2})
+    ->Args({0, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 void BM_ConvOneDnn(benchmark::State& state) {
     namespace dnn = kernels::onednn;
@@ -89,6 +96,13 @@ void BM_ConvOneDnn(benchmark::State& state) {
     state.SetLabel(conv.impl_name());
 }
 // args: spec, layout (0 = plain NCHW in the primitive, 1 = oneDNN's choice with reorders)
-BENCHMARK(BM_ConvOneDnn)->Args({0, 0})->Args({0, 1})->Args({1, 0})->Args({1, 1})->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_ConvOneDnn)
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 }  // namespace
