@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// ReduceLogSumExp (ONNX opsets 1, 11, 13, 18 (axes become input 1)): log(sum(exp(x))), computed as m + log(sum(exp(x - m))) with m the maximum so large inputs do not overflow; empty set gives -inf.
-// Axes, keepdims and noop_with_empty_axes are handled by ops/support/reduce.hpp.
+// ReduceLogSumExp (ONNX opsets 1, 11, 13, 18 (axes become input 1)): log(sum(exp(x))), computed as m + log(sum(exp(x -
+// m))) with m the maximum so large inputs do not overflow; empty set gives -inf. Axes, keepdims and
+// noop_with_empty_axes are handled by ops/support/reduce.hpp.
 #include <cmath>
 #include <limits>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ReduceMean (ONNX opsets 1, 11, 13, 18 (axes become input 1)): arithmetic mean; integer types divide with truncation; empty set gives NaN (0 for integers).
-// Axes, keepdims and noop_with_empty_axes are handled by ops/support/reduce.hpp.
+// ReduceMean (ONNX opsets 1, 11, 13, 18 (axes become input 1)): arithmetic mean; integer types divide with truncation;
+// empty set gives NaN (0 for integers). Axes, keepdims and noop_with_empty_axes are handled by ops/support/reduce.hpp.
 #include <cmath>
 #include <limits>
 
