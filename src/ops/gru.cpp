@@ -18,42 +18,42 @@ void infer(InferContext& ctx) { infer_rnn(ctx, spec_of(ctx)); }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const bool linear_before_reset = init.attr_int("linear_before_reset", 0) != 0;
-    return make_rnn_kernel(spec_of(init), init.input_dtype(0), [linear_before_reset](const RnnSpec& s,
-                                                                                      const KernelRun& r) {
-        dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
-            const T* R = r.in(2).data<T>();
-            const T* B = r.has_in(3) ? r.in(3).data<T>() : nullptr;
-            const int64_t H = s.hidden;
-            const T clip = static_cast<T>(s.clip);
-            // With linear_before_reset, Rbh stays out of the precomputed X·W^T: it is scaled by rt.
-            run_rnn<T>(s, r, linear_before_reset ? 2 : -1, [&](int64_t d, const T* xw, T* h, T*, T* work) {
-                const T* Rd = R + d * 3 * H * H;
-                T* z = work;
-                T* rg = work + H;
-                T* hh = work + 2 * H;
-                T* tmp = work + 3 * H;
-                rnn_matvec(Rd, h, z, 2 * H, H, false);  // z and r: Ht-1·R[zr]^T
-                for (int64_t j = 0; j < 2 * H; ++j)
-                    z[j] += xw[j];
-                s.act(d, 0).apply(z, 2 * H, clip);
-                if (linear_before_reset) {
-                    rnn_matvec(Rd + 2 * H * H, h, hh, H, H, false);
-                    const T* rbh = B ? B + d * 6 * H + 5 * H : nullptr;
+    return make_rnn_kernel(
+        spec_of(init), init.input_dtype(0), [linear_before_reset](const RnnSpec& s, const KernelRun& r) {
+            dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
+                const T* R = r.in(2).data<T>();
+                const T* B = r.has_in(3) ? r.in(3).data<T>() : nullptr;
+                const int64_t H = s.hidden;
+                const T clip = static_cast<T>(s.clip);
+                // With linear_before_reset, Rbh stays out of the precomputed X·W^T: it is scaled by rt.
+                run_rnn<T>(s, r, linear_before_reset ? 2 : -1, [&](int64_t d, const T* xw, T* h, T*, T* work) {
+                    const T* Rd = R + d * 3 * H * H;
+                    T* z = work;
+                    T* rg = work + H;
+                    T* hh = work + 2 * H;
+                    T* tmp = work + 3 * H;
+                    rnn_matvec(Rd, h, z, 2 * H, H, false);  // z and r: Ht-1·R[zr]^T
+                    for (int64_t j = 0; j < 2 * H; ++j)
+                        z[j] += xw[j];
+                    s.act(d, 0).apply(z, 2 * H, clip);
+                    if (linear_before_reset) {
+                        rnn_matvec(Rd + 2 * H * H, h, hh, H, H, false);
+                        const T* rbh = B ? B + d * 6 * H + 5 * H : nullptr;
+                        for (int64_t j = 0; j < H; ++j)
+                            hh[j] = xw[2 * H + j] + rg[j] * (hh[j] + (rbh ? rbh[j] : T(0)));
+                    } else {
+                        for (int64_t j = 0; j < H; ++j)
+                            tmp[j] = rg[j] * h[j];
+                        rnn_matvec(Rd + 2 * H * H, tmp, hh, H, H, false);
+                        for (int64_t j = 0; j < H; ++j)
+                            hh[j] += xw[2 * H + j];
+                    }
+                    s.act(d, 1).apply(hh, H, clip);
                     for (int64_t j = 0; j < H; ++j)
-                        hh[j] = xw[2 * H + j] + rg[j] * (hh[j] + (rbh ? rbh[j] : T(0)));
-                } else {
-                    for (int64_t j = 0; j < H; ++j)
-                        tmp[j] = rg[j] * h[j];
-                    rnn_matvec(Rd + 2 * H * H, tmp, hh, H, H, false);
-                    for (int64_t j = 0; j < H; ++j)
-                        hh[j] += xw[2 * H + j];
-                }
-                s.act(d, 1).apply(hh, H, clip);
-                for (int64_t j = 0; j < H; ++j)
-                    h[j] = (T(1) - z[j]) * hh[j] + z[j] * h[j];
+                        h[j] = (T(1) - z[j]) * hh[j] + z[j] * h[j];
+                });
             });
         });
-    });
 }
 
 }  // namespace

@@ -28,8 +28,19 @@
 
 namespace konnx::ops {
 
-enum class RnnActKind { kRelu, kTanh, kSigmoid, kAffine, kLeakyRelu, kThresholdedRelu, kScaledTanh, kHardSigmoid,
-                        kElu, kSoftsign, kSoftplus };
+enum class RnnActKind {
+    kRelu,
+    kTanh,
+    kSigmoid,
+    kAffine,
+    kLeakyRelu,
+    kThresholdedRelu,
+    kScaledTanh,
+    kHardSigmoid,
+    kElu,
+    kSoftsign,
+    kSoftplus
+};
 
 /// One activation function of a recurrent cell, with its alpha/beta and the cell's clip threshold.
 struct RnnActivation {
@@ -73,7 +84,9 @@ struct RnnSpec {
     bool lstm = false;
 
     bool reversed(int64_t d) const { return d == 1 || reverse_first; }
-    const RnnActivation& act(int64_t d, int64_t k) const { return acts[static_cast<std::size_t>(d * acts_per_dir + k)]; }
+    const RnnActivation& act(int64_t d, int64_t k) const {
+        return acts[static_cast<std::size_t>(d * acts_per_dir + k)];
+    }
 };
 
 inline RnnActivation parse_rnn_activation(const NodeContext& ctx, const std::string& name,
@@ -143,8 +156,7 @@ inline RnnSpec parse_rnn(const NodeContext& ctx, int64_t gates, const std::vecto
     ctx.check(w.size() == 3 && w[0] == s.dirs && w[2] == s.input && w[1] % gates == 0, "W must be [", s.dirs, ",",
               gates, "*hidden_size,", s.input, "], got ", shape_str(w));
     s.hidden = ctx.attr_int("hidden_size", w[1] / gates);
-    ctx.check(s.hidden > 0 && w[1] == gates * s.hidden, "hidden_size ", s.hidden, " does not match W ",
-              shape_str(w));
+    ctx.check(s.hidden > 0 && w[1] == gates * s.hidden, "hidden_size ", s.hidden, " does not match W ", shape_str(w));
     const int64_t gh = gates * s.hidden;
     auto check_input = [&](std::size_t i, const char* name, const Shape& want) {
         if (!ctx.has_input(i)) return;
@@ -180,8 +192,8 @@ inline RnnSpec parse_rnn(const NodeContext& ctx, int64_t gates, const std::vecto
     for (int64_t d = 0; d < s.dirs; ++d)
         for (int64_t k = 0; k < s.acts_per_dir; ++k) {
             const auto i = static_cast<std::size_t>(names.empty() ? k : d * s.acts_per_dir + k);
-            s.acts.push_back(parse_rnn_activation(ctx, names.empty() ? default_acts[i] : names[i], alpha,
-                                                  alphas.cend(), beta, betas.cend()));
+            s.acts.push_back(parse_rnn_activation(ctx, names.empty() ? default_acts[i] : names[i], alpha, alphas.cend(),
+                                                  beta, betas.cend()));
         }
     return s;
 }
@@ -241,16 +253,17 @@ void run_rnn(const RnnSpec& s, const KernelRun& r, int64_t rb_unfolded_gate, Cel
             for (int64_t j = 0; j < gh; ++j)
                 bias[static_cast<std::size_t>(j)] =
                     B[d * 2 * gh + j] + (j / H == rb_unfolded_gate ? T(0) : B[d * 2 * gh + gh + j]);
-        parallel_for(S * N, std::max<int64_t>(1, 4096 / std::max<int64_t>(gh * s.input, 1)), [&](int64_t lo, int64_t hi) {
-            for (int64_t row = lo; row < hi; ++row) {
-                const int64_t t = row / N, b = row % N;
-                const T* xrow = X + (s.layout == 0 ? t * N + b : b * S + t) * s.input;
-                T* out = xw + (d * S * N + row) * gh;
-                rnn_matvec(Wd, xrow, out, gh, s.input, false);
-                for (int64_t j = 0; j < gh; ++j)
-                    out[j] += bias[static_cast<std::size_t>(j)];
-            }
-        });
+        parallel_for(S * N, std::max<int64_t>(1, 4096 / std::max<int64_t>(gh * s.input, 1)),
+                     [&](int64_t lo, int64_t hi) {
+                         for (int64_t row = lo; row < hi; ++row) {
+                             const int64_t t = row / N, b = row % N;
+                             const T* xrow = X + (s.layout == 0 ? t * N + b : b * S + t) * s.input;
+                             T* out = xw + (d * S * N + row) * gh;
+                             rnn_matvec(Wd, xrow, out, gh, s.input, false);
+                             for (int64_t j = 0; j < gh; ++j)
+                                 out[j] += bias[static_cast<std::size_t>(j)];
+                         }
+                     });
     }
 
     // Where state (d, b) lives in initial_h / Y_h / Y_c, and step t of it in Y.
