@@ -38,26 +38,27 @@ TEST(Reduce, EmptySetGivesIdentity) {
 
 TEST(Reduce, AxesInputAtOpset18AndNoop) {
     const Tensor x = Tensor::from_vector<float>({2, 3}, {1, 2, 3, 4, 5, 6});
-    EXPECT_TRUE(test::tensors_close(reduce("ReduceMean", {x, Tensor::from_vector<int64_t>({1}, {-1})}, 18,
-                                           {{"keepdims", Attribute::of_int(0)}}),
-                                    Tensor::from_vector<float>({2}, {2, 5})));
+    EXPECT_TRUE(test::tensors_close(
+        reduce("ReduceMean", {x, Tensor::from_vector<int64_t>({1}, {-1})}, 18, {{"keepdims", Attribute::of_int(0)}}),
+        Tensor::from_vector<float>({2}, {2, 5})));
     // Empty axes: reduce everything, or nothing with noop_with_empty_axes.
     const Tensor none = Tensor::from_vector<int64_t>({0}, {});
     EXPECT_TRUE(test::tensors_close(reduce("ReduceMax", {x, none}, 18), Tensor::from_vector<float>({1, 1}, {6})));
-    EXPECT_TRUE(test::tensors_close(reduce("ReduceSum", {x, none}, 13, {{"noop_with_empty_axes", Attribute::of_int(1)}}),
-                                    x));
+    EXPECT_TRUE(
+        test::tensors_close(reduce("ReduceSum", {x, none}, 13, {{"noop_with_empty_axes", Attribute::of_int(1)}}), x));
 }
 
 TEST(Reduce, IntegerTypes) {
     const Tensor x = Tensor::from_vector<int32_t>({2, 3}, {1, -2, 3, 4, 5, -6});
     const auto axes = std::vector<std::pair<std::string, Attribute>>{{"axes", Attribute::of_ints({1})},
                                                                      {"keepdims", Attribute::of_int(0)}};
-    EXPECT_TRUE(test::tensors_close(reduce("ReduceSum", {x, Tensor::from_vector<int64_t>({1}, {1})}, 13,
-                                           {{"keepdims", Attribute::of_int(0)}}),
-                                    Tensor::from_vector<int32_t>({2}, {2, 3})));
+    EXPECT_TRUE(test::tensors_close(
+        reduce("ReduceSum", {x, Tensor::from_vector<int64_t>({1}, {1})}, 13, {{"keepdims", Attribute::of_int(0)}}),
+        Tensor::from_vector<int32_t>({2}, {2, 3})));
     EXPECT_TRUE(test::tensors_close(reduce("ReduceL1", {x}, 13, axes), Tensor::from_vector<int32_t>({2}, {6, 15})));
     EXPECT_TRUE(test::tensors_close(reduce("ReduceMin", {x}, 13, axes), Tensor::from_vector<int32_t>({2}, {-2, -6})));
-    EXPECT_TRUE(test::tensors_close(reduce("ReduceProd", {x}, 13, axes), Tensor::from_vector<int32_t>({2}, {-6, -120})));
+    EXPECT_TRUE(
+        test::tensors_close(reduce("ReduceProd", {x}, 13, axes), Tensor::from_vector<int32_t>({2}, {-6, -120})));
 }
 
 TEST(Reduce, RejectsBadAxes) {

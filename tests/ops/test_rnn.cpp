@@ -32,7 +32,8 @@ graph::Attribute attribute_of(const nlohmann::json& v) {
     if (v.is_number_integer()) return graph::Attribute::of_int(v.get<int64_t>());
     if (v.is_number()) return graph::Attribute::of_float(v.get<float>());
     if (v.is_string()) return graph::Attribute::of_string(v.get<std::string>());
-    if (v.is_array() && !v.empty() && v[0].is_string()) return graph::Attribute::of_strings(v.get<std::vector<std::string>>());
+    if (v.is_array() && !v.empty() && v[0].is_string())
+        return graph::Attribute::of_strings(v.get<std::vector<std::string>>());
     return graph::Attribute::of_floats(v.get<std::vector<float>>());
 }
 
@@ -117,8 +118,8 @@ TEST(Rnn, RejectsBadShapesAndAttributes) {
     // sequence_lens beyond seq_length is a bad run-time input.
     Tensor lens = Tensor::from_vector<int32_t>({1}, {3});
     EXPECT_EQ(error_of([&] {
-                  test::run_single_node("RNN", {filled({2, 1, 3}), filled({1, 2, 3}), filled({1, 2, 2}), Tensor(), lens},
-                                        2, {}, 14);
+                  test::run_single_node(
+                      "RNN", {filled({2, 1, 3}), filled({1, 2, 3}), filled({1, 2, 2}), Tensor(), lens}, 2, {}, 14);
               }),
               ErrorCode::kInvalidArgument);
 }
