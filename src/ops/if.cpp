@@ -11,8 +11,8 @@ void infer(InferContext& ctx) {
     const graph::Graph& then_branch = required_graph(ctx, "then_branch");
     const graph::Graph& else_branch = required_graph(ctx, "else_branch");
     ctx.check(then_branch.outputs.size() == ctx.num_outputs() && else_branch.outputs.size() == ctx.num_outputs(),
-              "then_branch and else_branch must have ", ctx.num_outputs(), " outputs, got ",
-              then_branch.outputs.size(), " and ", else_branch.outputs.size());
+              "then_branch and else_branch must have ", ctx.num_outputs(), " outputs, got ", then_branch.outputs.size(),
+              " and ", else_branch.outputs.size());
     for (std::size_t i = 0; i < ctx.num_outputs(); ++i) {
         DType dtype = then_branch.outputs[i].dtype;
         if (!dtype_is_known(dtype)) dtype = else_branch.outputs[i].dtype;

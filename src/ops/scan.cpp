@@ -34,8 +34,8 @@ ScanSpec spec_of(const NodeContext& ctx) {
     s.states = ctx.num_inputs() - s.first_state - s.scans;
     ctx.check(body.inputs.size() == s.states + s.scans, "body must take ", s.states + s.scans, " inputs, got ",
               body.inputs.size());
-    ctx.check(body.outputs.size() == ctx.node().outputs.size() && ctx.node().outputs.size() >= s.states, "body must return ",
-              ctx.node().outputs.size(), " outputs, got ", body.outputs.size());
+    ctx.check(body.outputs.size() == ctx.node().outputs.size() && ctx.node().outputs.size() >= s.states,
+              "body must return ", ctx.node().outputs.size(), " outputs, got ", body.outputs.size());
     s.outputs = ctx.node().outputs.size() - s.states;
     auto list = [&](const char* name, std::size_t n) {
         auto v = ctx.attr_ints(name, std::vector<int64_t>(n, 0));

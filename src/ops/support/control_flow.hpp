@@ -53,8 +53,8 @@ inline Tensor take_along(const Tensor& t, int64_t axis, int64_t index) {
     const auto* src = static_cast<const std::byte*>(t.raw());
     auto* dst = static_cast<std::byte*>(out.raw());
     for (int64_t o = 0; o < outer; ++o)
-        std::memcpy(dst + static_cast<std::size_t>(o) * inner,
-                    src + static_cast<std::size_t>(o * n + index) * inner, inner);
+        std::memcpy(dst + static_cast<std::size_t>(o) * inner, src + static_cast<std::size_t>(o * n + index) * inner,
+                    inner);
     return out;
 }
 
