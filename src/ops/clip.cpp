@@ -14,7 +14,10 @@ namespace {
 void infer(InferContext& ctx) {
     ctx.check(ctx.num_inputs() >= 1 && ctx.num_inputs() <= 3 && ctx.has_input(0), "expects 1 to 3 inputs, got ",
               ctx.num_inputs());
-    check_dtype_in<NumericHalfTypes>(ctx, 0);
+    if (ctx.opset() < 12)
+        check_dtype_in<FloatHalfTypes>(ctx, 0);  // integer types arrived in opset 12
+    else
+        check_dtype_in<NumericHalfTypes>(ctx, 0);
     for (std::size_t i = 1; i < ctx.num_inputs(); ++i) {
         if (!ctx.has_input(i)) continue;
         ctx.check(ctx.opset() >= 11, "min/max are attributes before opset 11, not inputs");

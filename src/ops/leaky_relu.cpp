@@ -11,7 +11,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
     return make_kernel([alpha](const KernelRun& r) {
         run_unary(FloatHalfTypes{}, r, [alpha](auto x) {
             using V = decltype(x);
-            return x >= V(0) ? x : V(alpha) * x;
+            return select(x < V(0), V(alpha) * x, x);
         });
     });
 }

@@ -11,7 +11,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
     return make_kernel([](const KernelRun& r) {
         run_variadic(NumericHalfTypes{}, r, [](auto a, auto b) {
             if constexpr (std::is_floating_point_v<decltype(a)>)
-                return a > b || a != a ? a : b;
+                return select((a > b) | (a != a), a, b);
             else
                 return a > b ? a : b;
         });

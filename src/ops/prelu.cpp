@@ -49,7 +49,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                 if constexpr (std::is_unsigned_v<V>)
                     return xt;
                 else
-                    return x < V(0) ? narrow<T>(wrap_mul(widen(st), x)) : xt;
+                    return narrow<T>(select(x < V(0), wrap_mul(widen(st), x), x));
             });
         });
     });

@@ -21,15 +21,18 @@ void infer(InferContext& ctx) {
 
 template <class T>
 void run_where(const Tensor& c, const Tensor& x, const Tensor& y, Tensor& z) {
-    const bool* pc = c.data<bool>();
+    // The condition is read as bytes and turned into a bit mask, so the loop vectorizes.
+    const auto* pc = reinterpret_cast<const uint8_t*>(c.data<bool>());
     const T* px = x.data<T>();
     const T* py = y.data<T>();
     T* pz = z.data<T>();
     if (c.shape() == z.shape() && x.shape() == z.shape() && y.shape() == z.shape()) {
         parallel_for(z.numel(), 1 << 14, [&](int64_t s, int64_t e) {
 #pragma omp simd
-            for (int64_t i = s; i < e; ++i)
-                pz[i] = pc[i] ? px[i] : py[i];
+            for (int64_t i = s; i < e; ++i) {
+                const T m = T(0) - static_cast<T>(pc[i] != 0);
+                pz[i] = static_cast<T>((px[i] & m) | (py[i] & static_cast<T>(~m)));
+            }
         });
         return;
     }

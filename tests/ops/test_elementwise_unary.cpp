@@ -87,3 +87,55 @@ TEST(ElementwiseUnary, CeluRejectsZeroAlpha) {
     EXPECT_THROW(run_single_node("Celu", {Tensor::zeros(DType::kFloat32, {2})}, 1, {{"alpha", Attribute::of_float(0)}}),
                  Error);
 }
+
+TEST(ElementwiseUnary, VectorizedSigmoidAndTanhMatchLibm) {
+    // The float kernels use a polynomial e^x; compare against libm in double over a dense range.
+    std::vector<float> xs;
+    for (float x = -40.0f; x <= 40.0f; x += 0.0037f)
+        xs.push_back(x);
+    for (float x : {0.0f, -0.0f, 1e-6f, -1e-6f, 1e-30f, 0.6249f, 0.6251f, 8.99f, 9.01f})
+        xs.push_back(x);
+    auto x = Tensor::from_vector<float>({static_cast<int64_t>(xs.size())}, xs);
+    std::vector<float> sig(xs.size()), th(xs.size());
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        sig[i] = static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(xs[i]))));
+        th[i] = static_cast<float>(std::tanh(static_cast<double>(xs[i])));
+    }
+    const auto shape = x.shape();
+    EXPECT_TRUE(
+        tensors_close(run_single_node("Sigmoid", {x}, 1)[0], Tensor::from_vector<float>(shape, sig), 1e-6, 1e-30));
+    EXPECT_TRUE(tensors_close(run_single_node("Tanh", {x}, 1)[0], Tensor::from_vector<float>(shape, th), 1e-6, 1e-30));
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    auto special = Tensor::from_vector<float>({3}, {nan, inf, -inf});
+    auto s = run_single_node("Sigmoid", {special}, 1)[0].to_vector<float>();
+    auto t = run_single_node("Tanh", {special}, 1)[0].to_vector<float>();
+    EXPECT_TRUE(std::isnan(s[0]) && std::isnan(t[0]));
+    EXPECT_EQ(s[1], 1.0f);
+    EXPECT_NEAR(s[2], 0.0f, 1e-37);
+    EXPECT_EQ(t[1], 1.0f);
+    EXPECT_EQ(t[2], -1.0f);
+}
+
+TEST(ElementwiseBinary, ChannelBroadcastRunsMatchNaive) {
+    // Squeeze-excite style x[N,C,H,W] * s[N,C,1,1] and bias style x + b[C,1,1].
+    std::vector<float> xv(2 * 3 * 4 * 5), sv(2 * 3), bv(3);
+    for (std::size_t i = 0; i < xv.size(); ++i)
+        xv[i] = static_cast<float>(i) * 0.5f - 7;
+    for (std::size_t i = 0; i < sv.size(); ++i)
+        sv[i] = static_cast<float>(i) + 1;
+    for (std::size_t i = 0; i < bv.size(); ++i)
+        bv[i] = static_cast<float>(i) * 10;
+    auto x = Tensor::from_vector<float>({2, 3, 4, 5}, xv);
+    std::vector<float> want_mul(xv.size()), want_add(xv.size());
+    for (int64_t n = 0; n < 2; ++n)
+        for (int64_t c = 0; c < 3; ++c)
+            for (int64_t k = 0; k < 20; ++k) {
+                const auto i = static_cast<std::size_t>((n * 3 + c) * 20 + k);
+                want_mul[i] = xv[i] * sv[static_cast<std::size_t>(n * 3 + c)];
+                want_add[i] = xv[i] + bv[static_cast<std::size_t>(c)];
+            }
+    EXPECT_TRUE(tensors_close(run_single_node("Mul", {x, Tensor::from_vector<float>({2, 3, 1, 1}, sv)}, 1)[0],
+                              Tensor::from_vector<float>({2, 3, 4, 5}, want_mul)));
+    EXPECT_TRUE(tensors_close(run_single_node("Add", {Tensor::from_vector<float>({3, 1, 1}, bv), x}, 1)[0],
+                              Tensor::from_vector<float>({2, 3, 4, 5}, want_add)));
+}

@@ -72,6 +72,14 @@ void for_each_broadcast(const Shape& out_shape, const std::array<const Shape*, N
     });
 }
 
+/// The broadcast of inputs a and b to `out`, with size-1 output axes dropped and adjacent axes merged wherever
+/// both inputs allow it, so the innermost run is as long as possible. Innermost strides are always 0 or 1.
+struct BinaryBroadcast {
+    std::vector<int64_t> dims;  ///< merged output dims, outermost first; empty for a single element
+    std::vector<int64_t> stride_a, stride_b;
+};
+BinaryBroadcast plan_binary_broadcast(const Shape& a, const Shape& b, const Shape& out);
+
 /// out = f(a, b) with numpy broadcasting; fast paths for equal shapes and scalars.
 template <class TA, class TB, class TOut, class F>
 void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
@@ -101,8 +109,46 @@ void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
                 po[i] = f(va, pb[i]);
         });
     } else {
-        for_each_broadcast<2>(out.shape(), {&a.shape(), &b.shape()},
-                              [&](const std::array<int64_t, 2>& at, int64_t o) { po[o] = f(pa[at[0]], pb[at[1]]); });
+        // Rows of the merged broadcast: each row is one contiguous run of the output in which every input is
+        // either contiguous or a single repeated value (bias and squeeze-excite style broadcasts).
+        if (n == 0) return;
+        const BinaryBroadcast plan = plan_binary_broadcast(a.shape(), b.shape(), out.shape());
+        if (plan.dims.empty()) {
+            if (n) po[0] = f(pa[0], pb[0]);
+            return;
+        }
+        const std::size_t rank = plan.dims.size();
+        const int64_t inner = plan.dims[rank - 1];
+        const bool a_runs = plan.stride_a[rank - 1] != 0, b_runs = plan.stride_b[rank - 1] != 0;
+        parallel_for(n / inner, std::max<int64_t>(1, kGrain / inner), [&](int64_t s, int64_t e) {
+            for (int64_t row = s; row < e; ++row) {
+                int64_t oa = 0, ob = 0, rest = row;
+                for (std::size_t d = rank - 1; d-- > 0;) {
+                    const int64_t i = rest % plan.dims[d];
+                    rest /= plan.dims[d];
+                    oa += i * plan.stride_a[d];
+                    ob += i * plan.stride_b[d];
+                }
+                TOut* o = po + row * inner;
+                const TA* xa = pa + oa;
+                const TB* xb = pb + ob;
+                if (a_runs && b_runs) {
+#pragma omp simd
+                    for (int64_t i = 0; i < inner; ++i)
+                        o[i] = f(xa[i], xb[i]);
+                } else if (a_runs) {
+                    const TB vb = *xb;
+#pragma omp simd
+                    for (int64_t i = 0; i < inner; ++i)
+                        o[i] = f(xa[i], vb);
+                } else {
+                    const TA va = *xa;
+#pragma omp simd
+                    for (int64_t i = 0; i < inner; ++i)
+                        o[i] = f(va, xb[i]);
+                }
+            }
+        });
     }
 }
 

@@ -4,6 +4,7 @@
 // legacy opset < 7 `broadcast`/`axis` attributes) and variadic folds. Each op keeps its own file and registration.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -74,6 +75,41 @@ inline T wrap_mul(T a, T b) {
         return a * b;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Vectorizable float helpers. GCC (at -O2, with trapping math) does not if-convert `c ? a : b` on floats when a
+// or b needs arithmetic, so loops using it stay scalar; these blend bit patterns instead and vectorize.
+
+/// c ? a : b without a branch, for float and double (any other type uses the plain conditional).
+template <class V>
+inline V select(bool c, V a, V b) {
+    if constexpr (std::is_same_v<V, float> || std::is_same_v<V, double>) {
+        using U = std::conditional_t<sizeof(V) == 4, uint32_t, uint64_t>;
+        const U m = U(0) - static_cast<U>(c);
+        return std::bit_cast<V>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m));
+    } else {
+        return c ? a : b;
+    }
+}
+
+/// e^x for float x <= 0, within 2 ulp (Cephes expf polynomial on x - n ln2, scaled by 2^n through the exponent
+/// bits). Inputs below -87.3 give e^-87.3 (about FLT_MIN) instead of denormals or 0.
+inline float exp_nonpositive(float x) {
+    x = select(x < -87.3f, -87.3f, x);
+    const float t = x * 1.44269504088896341f + 12582912.0f;  // adding 1.5 * 2^23 rounds to an integer
+    const float n = t - 12582912.0f;
+    const int32_t ni = std::bit_cast<int32_t>(t) - 0x4B400000;
+    float r = x - n * 0.693359375f;  // ln2 split in two for an exact reduction
+    r = r - n * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    return p * std::bit_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(ni + 127) << 23));
+}
+
 /// Checks that input `i` has the same dtype as input 0.
 void check_same_dtype(const NodeContext& ctx, std::size_t i);
 
@@ -99,7 +135,7 @@ void infer_unary(InferContext& ctx) {
 template <class... Ts, class F>
 void run_unary(TypeList<Ts...>, const KernelRun& r, F f) {
     dispatch<Ts...>(r.in(0).dtype(), [&]<class T>() {
-        map_unary<T, T>(r.in(0), r.out(0), [&](T x) { return narrow<T>(f(widen(x))); });
+        map_unary<T, T>(r.in(0), r.out(0), [f](T x) { return narrow<T>(f(widen(x))); });
     });
 }
 
@@ -107,7 +143,7 @@ void run_unary(TypeList<Ts...>, const KernelRun& r, F f) {
 template <class... Ts, class F>
 void run_predicate(TypeList<Ts...>, const KernelRun& r, F pred) {
     dispatch<Ts...>(r.in(0).dtype(), [&]<class T>() {
-        map_unary<T, bool>(r.in(0), r.out(0), [&](T x) { return static_cast<bool>(pred(widen(x))); });
+        map_unary<T, bool>(r.in(0), r.out(0), [pred](T x) { return static_cast<bool>(pred(widen(x))); });
     });
 }
 
@@ -151,7 +187,7 @@ std::unique_ptr<Kernel> make_binary_kernel(const KernelInit& init, F f) {
         Tensor holder;
         const Tensor& b = binary_b(r, b_shape, holder);
         dispatch_list(Types{}, r.in(0).dtype(), [&]<class T>() {
-            map_binary<T, T, T>(r.in(0), b, r.out(0), [&](T x, T y) { return narrow<T>(f(widen(x), widen(y))); });
+            map_binary<T, T, T>(r.in(0), b, r.out(0), [f](T x, T y) { return narrow<T>(f(widen(x), widen(y))); });
         });
     });
 }
@@ -164,7 +200,7 @@ std::unique_ptr<Kernel> make_compare_kernel(const KernelInit& init, F f) {
         const Tensor& b = binary_b(r, b_shape, holder);
         dispatch_list(Types{}, r.in(0).dtype(), [&]<class T>() {
             map_binary<T, T, bool>(r.in(0), b, r.out(0),
-                                   [&](T x, T y) { return static_cast<bool>(f(widen(x), widen(y))); });
+                                   [f](T x, T y) { return static_cast<bool>(f(widen(x), widen(y))); });
         });
     });
 }
@@ -193,7 +229,7 @@ void infer_variadic_of(InferContext& ctx) {
 template <class... Ts, class F>
 void run_variadic(TypeList<Ts...>, const KernelRun& r, F f) {
     dispatch<Ts...>(r.in(0).dtype(), [&]<class T>() {
-        auto g = [&](T x, T y) { return narrow<T>(f(widen(x), widen(y))); };
+        auto g = [f](T x, T y) { return narrow<T>(f(widen(x), widen(y))); };
         Tensor& out = r.out(0);
         if (r.num_inputs() == 1) {  // a copy: f(x, x) is x for max/min, but not for sum, so pick the first
             map_binary<T, T, T>(r.in(0), r.in(0), out, [](T x, T) { return x; });
