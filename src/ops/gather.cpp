@@ -13,7 +13,7 @@ void infer(InferContext& ctx) {
     const DType it = ctx.input_dtype(1);
     ctx.check(it == DType::kInt32 || it == DType::kInt64, "indices must be int32 or int64");
     const Shape& data = ctx.input_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     Shape out(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(axis));
     const Shape& idx = ctx.input_shape(1);
     out.insert(out.end(), idx.begin(), idx.end());
@@ -23,7 +23,7 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     return make_kernel([axis](const KernelRun& r) {
         const Tensor& data = r.in(0);
         const Tensor& indices = r.in(1);

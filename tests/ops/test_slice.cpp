@@ -51,8 +51,8 @@ TEST(Slice, NegativeStepsAndClampingWithConstantParameters) {
 TEST(Slice, StepOneInnermostAndNegativeAxes) {
     // numpy: np.arange(24).reshape(2,3,4)[:, 1:3, 1:] -> rows [5,6,7],[9,10,11],[17,18,19],[21,22,23]
     auto y = run_with_constants("Slice", {arange({2, 3, 4}), i64({1, 1}), i64({3, 100}), i64({-2, -1})}, 1);
-    EXPECT_TRUE(tensors_close(
-        y[0], Tensor::from_vector<float>({2, 2, 3}, {5, 6, 7, 9, 10, 11, 17, 18, 19, 21, 22, 23})));
+    EXPECT_TRUE(
+        tensors_close(y[0], Tensor::from_vector<float>({2, 2, 3}, {5, 6, 7, 9, 10, 11, 17, 18, 19, 21, 22, 23})));
 }
 
 TEST(Slice, RejectsZeroStep) {

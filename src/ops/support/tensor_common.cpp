@@ -140,8 +140,8 @@ void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape
         for (std::size_t p = shape.size() - 1; p-- > 0;) {
             if (strides[p] == 1 && shape[p] >= 8) {
                 dispatch_by_size(esize, [&]<class T>() {
-                    tiled_transpose<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape,
-                                       strides, p);
+                    tiled_transpose<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape, strides,
+                                       p);
                 });
                 return;
             }
