@@ -29,15 +29,16 @@ TEST(Resize, LinearHalfPixelAndAlignCorners) {
     auto y = run_with_constants("Resize", {x, Tensor(), f32({2}, {1, 2})}, 1, {{"mode", str_attr("linear")}});
     EXPECT_TRUE(tensors_close(y[0], f32({1, 4}, {0, 2.5f, 7.5f, 10})));
     // align_corners to 3: [0, 5, 10]
-    y = run_with_constants("Resize", {x, Tensor(), Tensor(), i64({1, 3})}, 1,
-                           {{"mode", str_attr("linear")}, {"coordinate_transformation_mode", str_attr("align_corners")}});
+    y = run_with_constants(
+        "Resize", {x, Tensor(), Tensor(), i64({1, 3})}, 1,
+        {{"mode", str_attr("linear")}, {"coordinate_transformation_mode", str_attr("align_corners")}});
     EXPECT_TRUE(tensors_close(y[0], f32({1, 3}, {0, 5, 10})));
 }
 
 TEST(Resize, NearestAsymmetricFloorIsAGather) {
-    auto y = run_with_constants("Resize", {f32({1, 1, 2}, {1, 2}), Tensor(), f32({3}, {1, 2, 2})}, 1,
-                                {{"coordinate_transformation_mode", str_attr("asymmetric")},
-                                 {"nearest_mode", str_attr("floor")}});
+    auto y = run_with_constants(
+        "Resize", {f32({1, 1, 2}, {1, 2}), Tensor(), f32({3}, {1, 2, 2})}, 1,
+        {{"coordinate_transformation_mode", str_attr("asymmetric")}, {"nearest_mode", str_attr("floor")}});
     EXPECT_TRUE(tensors_close(y[0], f32({1, 2, 4}, {1, 1, 2, 2, 1, 1, 2, 2})));
 }
 
