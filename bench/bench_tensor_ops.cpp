@@ -3,8 +3,8 @@
 // Identity (a plain memcpy) as the bandwidth ceiling.
 #include <benchmark/benchmark.h>
 
-#include "graph/ir.hpp"
 #include "core/shape.hpp"
+#include "graph/ir.hpp"
 #include "konnx/session.hpp"
 #include "onnx/model_io.hpp"
 
@@ -71,9 +71,9 @@ void BM_SliceStep1(benchmark::State& state) {
     run(state, s, kImage, 64 * 110 * 110);
 }
 void BM_ResizeNearest2x(benchmark::State& state) {
-    auto s = single("Resize", kImage,
-                    {{"roi", Tensor::from_vector<float>({0}, {})},
-                     {"scales", Tensor::from_vector<float>({4}, {1, 1, 2, 2})}});
+    auto s = single(
+        "Resize", kImage,
+        {{"roi", Tensor::from_vector<float>({0}, {})}, {"scales", Tensor::from_vector<float>({4}, {1, 1, 2, 2})}});
     run(state, s, kImage, product(kImage) * 4);
 }
 
