@@ -18,7 +18,7 @@ Layout layout(const NodeContext& ctx) {
         l.dim = product(in);
         return l;
     }
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     l.outer = product(in, 0, axis);
     l.dim = in[axis];
     l.inner = product(in, axis + 1, in.size());
@@ -43,7 +43,7 @@ void infer(InferContext& ctx) {
         out = {n};
     } else {
         out = ctx.input_shape(0);
-        out[static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)))] = n;
+        out[axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0))] = n;
     }
     ctx.set_output(0, ctx.input_dtype(0), std::move(out));
 }

@@ -12,7 +12,7 @@ void infer(InferContext& ctx) {
     const DType dtype = ctx.input_dtype(0);
     check_movable(ctx, dtype);
     Shape out = ctx.input_shape(0);
-    const int64_t axis = normalize_axis(ctx.attr_int("axis"), static_cast<int64_t>(out.size()));
+    const auto axis = static_cast<int64_t>(axis_index(ctx, ctx.attr_int("axis"), static_cast<int64_t>(out.size())));
     for (std::size_t i = 1; i < ctx.num_inputs(); ++i) {
         const Shape& s = ctx.input_shape(i);
         ctx.check(ctx.input_dtype(i) == dtype, "inputs have different types");
@@ -29,7 +29,7 @@ void infer(InferContext& ctx) {
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const Shape& out = init.output_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis"), static_cast<int64_t>(out.size())));
+    const auto axis = axis_index(init, init.attr_int("axis"), static_cast<int64_t>(out.size()));
     return make_kernel([axis](const KernelRun& r) {
         const Shape& out_shape = r.out(0).shape();
         const std::size_t esize = dtype_size(r.out(0).dtype());

@@ -9,7 +9,8 @@ namespace {
 
 void infer(InferContext& ctx) {
     ctx.check(checked_numel(ctx.input_shape(1)) == 1, "axis must be a scalar");
-    if (const Tensor* a = ctx.input_value(1)) normalize_axis(int_values(*a)[0], ctx.input_rank(0));
+    ctx.check(ctx.input_rank(0) >= 1, "input must have rank >= 1");
+    if (const Tensor* a = ctx.input_value(1)) axis_index(ctx, int_values(*a)[0], ctx.input_rank(0));
     ctx.set_output(0, ctx.input_dtype(0), ctx.input_shape(0));
 }
 

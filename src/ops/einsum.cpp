@@ -87,8 +87,10 @@ Spec parse(const NodeContext& ctx) {
     }
     if (arrow != std::string::npos) {
         spec.output = parse_term(ctx, eq.substr(arrow + 2), -1, nullptr, max_ell);
-        for (int label : spec.output)
-            ctx.check(spec.sizes.count(label) != 0, "output label not in the inputs");
+        for (std::size_t k = 0; k < spec.output.size(); ++k) {
+            ctx.check(spec.sizes.count(spec.output[k]) != 0, "output label not in the inputs");
+            ctx.check(std::count(spec.output.begin(), spec.output.end(), spec.output[k]) == 1, "output label repeats");
+        }
     } else {
         for (int64_t k = 0; k < max_ell; ++k)
             spec.output.push_back(kEllipsisBase + static_cast<int>(k));

@@ -13,7 +13,7 @@ void infer(InferContext& ctx) {
     const DType it = ctx.input_dtype(1);
     ctx.check(it == DType::kInt32 || it == DType::kInt64, "indices must be int32 or int64");
     const Shape& data = ctx.input_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     Shape out(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(axis));
     const Shape& idx = ctx.input_shape(1);
     out.insert(out.end(), idx.begin(), idx.end());
@@ -23,7 +23,7 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     return make_kernel([axis](const KernelRun& r) {
         const Tensor& data = r.in(0);
         const Tensor& indices = r.in(1);
@@ -39,6 +39,20 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             const I* idx = indices.data<I>();
             for (int64_t j = 0; j < n; ++j)
                 wrap_index(idx[j], dim);  // validate once, outside the parallel loop
+            if (block == 1 || block == 2 || block == 4 || block == 8) {
+                // One element per index (e.g. gathering from a 1-D table): a typed loop, not memcpy calls.
+                dispatch_by_size(block, [&]<class T>() {
+                    const T* s = reinterpret_cast<const T*>(src);
+                    T* d = reinterpret_cast<T*>(dst);
+                    parallel_for(outer * n, 1 << 14, [&](int64_t b, int64_t e) {
+                        for (int64_t k = b; k < e; ++k) {
+                            const int64_t o = k / n, j = k % n;
+                            d[k] = s[o * dim + (idx[j] < 0 ? idx[j] + dim : idx[j])];
+                        }
+                    });
+                });
+                return;
+            }
             parallel_for(outer * n, std::max<int64_t>(1, (1 << 16) / static_cast<int64_t>(block)),
                          [&](int64_t b, int64_t e) {
                              for (int64_t k = b; k < e; ++k) {

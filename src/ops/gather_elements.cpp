@@ -12,12 +12,14 @@ void infer(InferContext& ctx) {
     const DType it = ctx.input_dtype(1);
     ctx.check(it == DType::kInt32 || it == DType::kInt64, "indices must be int32 or int64");
     ctx.check(ctx.input_rank(0) == ctx.input_rank(1), "data and indices must have the same rank");
-    normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0));
+    const std::size_t axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
+    for (std::size_t d = 0; d < ctx.input_shape(0).size(); ++d)
+        ctx.check(d == axis || ctx.input_shape(1)[d] <= ctx.input_shape(0)[d], "indices exceed data on axis ", d);
     ctx.set_output(0, ctx.input_dtype(0), ctx.input_shape(1));
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     return make_kernel([axis](const KernelRun& r) {
         const Tensor& data = r.in(0);
         const Tensor& indices = r.in(1);

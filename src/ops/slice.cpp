@@ -43,7 +43,7 @@ Params params(const NodeContext& ctx) {
     p.strides = in_strides;
     std::vector<bool> seen(in.size());
     for (std::size_t i = 0; i < starts.size(); ++i) {
-        const auto axis = static_cast<std::size_t>(normalize_axis(axes[i], rank));
+        const auto axis = axis_index(ctx, axes[i], rank);
         ctx.check(!seen[axis], "axis ", axes[i], " repeats");
         seen[axis] = true;
         const int64_t dim = in[axis], step = steps[i];

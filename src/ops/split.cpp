@@ -39,7 +39,7 @@ std::vector<int64_t> split_sizes(const NodeContext& ctx, std::size_t num_outputs
 void infer(InferContext& ctx) {
     check_movable(ctx, ctx.input_dtype(0));
     const Shape& in = ctx.input_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     const auto sizes = split_sizes(ctx, ctx.num_outputs(), in[axis]);
     for (std::size_t i = 0; i < sizes.size(); ++i) {
         Shape out = in;
@@ -49,7 +49,7 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     const auto sizes = split_sizes(init, init.num_outputs(), init.input_shape(0)[axis]);
     return make_kernel([axis, sizes](const KernelRun& r) {
         const Tensor& in = r.in(0);

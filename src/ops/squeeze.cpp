@@ -18,7 +18,7 @@ void infer(InferContext& ctx) {
     }
     std::vector<bool> drop(in.size());
     for (int64_t a : axes) {
-        const auto axis = static_cast<std::size_t>(normalize_axis(a, ctx.input_rank(0)));
+        const auto axis = axis_index(ctx, a, ctx.input_rank(0));
         ctx.check(in[axis] == 1, "cannot squeeze axis ", a, " of size ", in[axis]);
         drop[axis] = true;
     }

@@ -20,7 +20,7 @@ int64_t k_of(const NodeContext& ctx) {
 
 void infer(InferContext& ctx) {
     const Shape& in = ctx.input_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", -1), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", -1), ctx.input_rank(0));
     const int64_t k = k_of(ctx);
     ctx.check(k >= 0 && k <= in[axis], "k = ", k, " is out of range for an axis of ", in[axis]);
     Shape out = in;
@@ -30,7 +30,7 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", -1), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", -1), init.input_rank(0));
     const bool largest = init.attr_int("largest", 1) != 0;
     return make_kernel([axis, largest](const KernelRun& r) {
         const Tensor& x = r.in(0);

@@ -21,7 +21,7 @@ std::array<Tensor, 4> compute(const NodeContext& ctx, const Tensor& x) {
     std::size_t axis = 0;
     int64_t outer = 1, dim = x.numel(), inner = 1;
     if (has_axis) {
-        axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), static_cast<int64_t>(s.size())));
+        axis = axis_index(ctx, ctx.attr_int("axis", 0), static_cast<int64_t>(s.size()));
         outer = product(s, 0, axis);
         dim = s[axis];
         inner = product(s, axis + 1, s.size());
@@ -36,8 +36,8 @@ std::array<Tensor, 4> compute(const NodeContext& ctx, const Tensor& x) {
             for (int64_t o = 0; o < outer; ++o)
                 for (int64_t i = 0; i < inner; ++i) {
                     const T va = p[(o * dim + a) * inner + i], vb = p[(o * dim + b) * inner + i];
-                    if (va < vb) return -1;
-                    if (vb < va) return 1;
+                    if (less_nan_last(va, vb)) return -1;
+                    if (less_nan_last(vb, va)) return 1;
                 }
             return 0;
         };

@@ -5,31 +5,14 @@
 
 #include "core/error.hpp"
 #include "core/shape.hpp"
+#include "ops/tensor_test_util.hpp"
 #include "support/test_support.hpp"
 
 using namespace konnx;
-using konnx::test::session_from_model;
-using konnx::test::single_node_model;
+using konnx::test::run_with_constants;
 using konnx::test::tensors_close;
 
 namespace {
-
-// Runs a single node whose inputs from index `first_const` on are initializers.
-std::vector<Tensor> run_with_constants(const std::string& op, const std::vector<Tensor>& inputs,
-                                       std::size_t first_const, int opset = 17, std::size_t outputs = 1) {
-    auto model = single_node_model(op, inputs, outputs, {}, opset);
-    for (std::size_t i = first_const; i < inputs.size(); ++i) {
-        if (!inputs[i].defined()) continue;
-        const std::string name = cat("x", i);
-        model.graph.initializers[name] = inputs[i];
-        std::erase_if(model.graph.inputs, [&](const graph::ValueInfo& v) { return v.name == name; });
-    }
-    Session session = session_from_model(model);
-    std::vector<std::pair<std::string, Tensor>> feeds;
-    for (std::size_t i = 0; i < first_const; ++i)
-        feeds.emplace_back(cat("x", i), inputs[i]);
-    return session.run(feeds);
-}
 
 Tensor i64(std::vector<int64_t> v) { return Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v); }
 
@@ -51,8 +34,8 @@ TEST(Slice, NegativeStepsAndClampingWithConstantParameters) {
 TEST(Slice, StepOneInnermostAndNegativeAxes) {
     // numpy: np.arange(24).reshape(2,3,4)[:, 1:3, 1:] -> rows [5,6,7],[9,10,11],[17,18,19],[21,22,23]
     auto y = run_with_constants("Slice", {arange({2, 3, 4}), i64({1, 1}), i64({3, 100}), i64({-2, -1})}, 1);
-    EXPECT_TRUE(tensors_close(
-        y[0], Tensor::from_vector<float>({2, 2, 3}, {5, 6, 7, 9, 10, 11, 17, 18, 19, 21, 22, 23})));
+    EXPECT_TRUE(
+        tensors_close(y[0], Tensor::from_vector<float>({2, 2, 3}, {5, 6, 7, 9, 10, 11, 17, 18, 19, 21, 22, 23})));
 }
 
 TEST(Slice, RejectsZeroStep) {

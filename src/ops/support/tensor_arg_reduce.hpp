@@ -11,7 +11,7 @@ namespace konnx::ops {
 
 inline void infer_arg_reduce(InferContext& ctx) {
     Shape out = ctx.input_shape(0);
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     ctx.check(out[axis] > 0, "cannot reduce an empty axis");
     if (ctx.attr_int("keepdims", 1))
         out[axis] = 1;
@@ -23,7 +23,7 @@ inline void infer_arg_reduce(InferContext& ctx) {
 /// kMax: ArgMax, else ArgMin.
 template <bool kMax>
 std::unique_ptr<Kernel> make_arg_reduce(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     const bool last = init.attr_int("select_last_index", 0) != 0;
     return make_kernel([axis, last](const KernelRun& r) {
         const Tensor& x = r.in(0);

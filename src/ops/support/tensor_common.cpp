@@ -128,26 +128,18 @@ void strided_copy(const void* src, void* dst, std::size_t elem_size, const Shape
         shape.push_back(1);
         strides.push_back(1);
     }
-    // A unit-stride innermost run of whole elements is copied as bytes.
-    std::size_t esize = elem_size;
-    if (strides.back() == 1 && esize != 1 && esize != 2 && esize != 4 && esize != 8) {
-        esize = 1;  // odd sizes: scale to bytes
-        for (auto& s : strides)
-            s *= static_cast<int64_t>(elem_size);
-        shape.back() *= static_cast<int64_t>(elem_size);
-    }
     if (strides.back() != 1 && shape.back() >= 8) {
         for (std::size_t p = shape.size() - 1; p-- > 0;) {
             if (strides[p] == 1 && shape[p] >= 8) {
-                dispatch_by_size(esize, [&]<class T>() {
-                    tiled_transpose<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape,
-                                       strides, p);
+                dispatch_by_size(elem_size, [&]<class T>() {
+                    tiled_transpose<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape, strides,
+                                       p);
                 });
                 return;
             }
         }
     }
-    dispatch_by_size(esize, [&]<class T>() {
+    dispatch_by_size(elem_size, [&]<class T>() {
         strided_rows<T>(static_cast<const std::byte*>(src), static_cast<std::byte*>(dst), shape, strides);
     });
 }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "core/dispatch.hpp"
@@ -47,6 +48,22 @@ void dispatch_index(DType dtype, F&& fn) {
 inline int64_t wrap_index(int64_t i, int64_t dim) {
     if (i < -dim || i >= dim) fail(ErrorCode::kInvalidArgument, "index ", i, " is out of range for a dim of ", dim);
     return i < 0 ? i + dim : i;
+}
+
+/// A possibly negative axis of a tensor of rank >= 1, checked (the model names the node in the error).
+inline std::size_t axis_index(const NodeContext& ctx, int64_t axis, int64_t rank) {
+    ctx.check(rank >= 1 && axis >= -rank && axis < rank, "axis ", axis, " is out of range for rank ", rank);
+    return static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+}
+
+/// a < b with NaN ordered after every number (and equal to NaN): a strict weak order for sorting.
+template <class T>
+bool less_nan_last(T a, T b) {
+    if constexpr (std::is_floating_point_v<T>) {
+        if (a != a) return false;
+        if (b != b) return true;
+    }
+    return a < b;
 }
 
 /// dst (contiguous, shape out_shape) [i...] = src[sum(i_k * src_strides[k])] (strides in elements, may

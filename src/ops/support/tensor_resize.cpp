@@ -11,20 +11,6 @@
 namespace konnx::ops {
 namespace {
 
-std::vector<double> float_values(const Tensor& t) {
-    std::vector<double> v(static_cast<std::size_t>(t.numel()));
-    if (t.dtype() == DType::kFloat16) {
-        for (std::size_t i = 0; i < v.size(); ++i)
-            v[i] = to_float(t.data<Float16>()[i]);
-        return v;
-    }
-    dispatch_list(FloatTypes{}, t.dtype(), [&]<class T>() {
-        for (std::size_t i = 0; i < v.size(); ++i)
-            v[i] = static_cast<double>(t.data<T>()[i]);
-    });
-    return v;
-}
-
 // The taps of one axis: for each output position, `n` (index, weight) pairs, or extrapolate.
 struct AxisTaps {
     int n = 0;
@@ -53,19 +39,19 @@ AxisTaps axis_taps(const ResizeSpec& spec, std::size_t axis, int64_t in, int64_t
         double xo = 0;
         bool extrapolate = false;
         switch (spec.coord) {
-        case C::kHalfPixel: xo = (xd + 0.5) / scale - 0.5; break;
-        case C::kPytorchHalfPixel: xo = out_width == 1 ? -0.5 : (xd + 0.5) / scale - 0.5; break;
-        case C::kAlignCorners: xo = out_width == 1 ? 0 : xd * static_cast<double>(in - 1) / (out_width - 1); break;
-        case C::kAsymmetric: xo = xd / scale; break;
-        case C::kTfHalfPixelForNn: xo = (xd + 0.5) / scale; break;
-        case C::kTfCropAndResize: {
-            const double start = spec.roi[axis], end = spec.roi[axis + rank];
-            xo = out_width == 1 ? (end - start) * static_cast<double>(in - 1) / 2
-                                : xd * (end - start) * static_cast<double>(in - 1) / (out_width - 1);
-            xo += start * static_cast<double>(in - 1);
-            extrapolate = xo < 0 || xo > static_cast<double>(in - 1);
-            break;
-        }
+            case C::kHalfPixel: xo = (xd + 0.5) / scale - 0.5; break;
+            case C::kPytorchHalfPixel: xo = out_width == 1 ? -0.5 : (xd + 0.5) / scale - 0.5; break;
+            case C::kAlignCorners: xo = out_width == 1 ? 0 : xd * static_cast<double>(in - 1) / (out_width - 1); break;
+            case C::kAsymmetric: xo = xd / scale; break;
+            case C::kTfHalfPixelForNn: xo = (xd + 0.5) / scale; break;
+            case C::kTfCropAndResize: {
+                const double start = spec.roi[axis], end = spec.roi[axis + rank];
+                xo = out_width == 1 ? (end - start) * static_cast<double>(in - 1) / 2
+                                    : xd * (end - start) * static_cast<double>(in - 1) / (out_width - 1);
+                xo += start * static_cast<double>(in - 1);
+                extrapolate = xo < 0 || xo > static_cast<double>(in - 1);
+                break;
+            }
         }
         // Taps start at `base`; ratio in (0, 1] (an integral coordinate takes ratio 1 from base = x - 1).
         double base = std::floor(xo);
@@ -78,37 +64,37 @@ AxisTaps axis_taps(const ResizeSpec& spec, std::size_t axis, int64_t in, int64_t
         std::array<int64_t, 4> idx{};
         std::array<double, 4> w{};
         switch (spec.mode) {
-        case ResizeSpec::Mode::kNearest: {
-            bool up = false;
-            switch (spec.nearest) {
-            case ResizeSpec::Nearest::kRoundPreferFloor: up = ratio > 0.5; break;
-            case ResizeSpec::Nearest::kRoundPreferCeil: up = ratio >= 0.5; break;
-            case ResizeSpec::Nearest::kFloor: up = ratio == 1; break;
-            case ResizeSpec::Nearest::kCeil: up = true; break;
-            case ResizeSpec::Nearest::kSimple: up = scale < 1 ? true : ratio == 1; break;
-            }
-            idx[0] = up ? b + 1 : b;
-            w[0] = 1;
-            break;
-        }
-        case ResizeSpec::Mode::kLinear:
-            idx = {b, b + 1};
-            w = {1 - ratio, ratio};
-            break;
-        case ResizeSpec::Mode::kCubic:
-            idx = {b - 1, b, b + 1, b + 2};
-            w = cubic_coeffs(ratio, spec.cubic_a);
-            if (spec.exclude_outside) {
-                double sum = 0;
-                for (int k = 0; k < 4; ++k) {
-                    if (idx[static_cast<std::size_t>(k)] < 0 || idx[static_cast<std::size_t>(k)] >= in)
-                        w[static_cast<std::size_t>(k)] = 0;
-                    sum += w[static_cast<std::size_t>(k)];
+            case ResizeSpec::Mode::kNearest: {
+                bool up = false;
+                switch (spec.nearest) {
+                    case ResizeSpec::Nearest::kRoundPreferFloor: up = ratio > 0.5; break;
+                    case ResizeSpec::Nearest::kRoundPreferCeil: up = ratio >= 0.5; break;
+                    case ResizeSpec::Nearest::kFloor: up = ratio == 1; break;
+                    case ResizeSpec::Nearest::kCeil: up = true; break;
+                    case ResizeSpec::Nearest::kSimple: up = scale < 1 ? true : ratio == 1; break;
                 }
-                for (auto& v : w)
-                    v = sum != 0 ? v / sum : 0;
+                idx[0] = up ? b + 1 : b;
+                w[0] = 1;
+                break;
             }
-            break;
+            case ResizeSpec::Mode::kLinear:
+                idx = {b, b + 1};
+                w = {1 - ratio, ratio};
+                break;
+            case ResizeSpec::Mode::kCubic:
+                idx = {b - 1, b, b + 1, b + 2};
+                w = cubic_coeffs(ratio, spec.cubic_a);
+                if (spec.exclude_outside) {
+                    double sum = 0;
+                    for (int k = 0; k < 4; ++k) {
+                        if (idx[static_cast<std::size_t>(k)] < 0 || idx[static_cast<std::size_t>(k)] >= in)
+                            w[static_cast<std::size_t>(k)] = 0;
+                        sum += w[static_cast<std::size_t>(k)];
+                    }
+                    for (auto& v : w)
+                        v = sum != 0 ? v / sum : 0;
+                }
+                break;
         }
         for (int k = 0; k < t.n; ++k) {
             const int64_t i = std::clamp<int64_t>(idx[static_cast<std::size_t>(k)], 0, in - 1);
@@ -149,88 +135,9 @@ void resample_axis(const double* src, double* dst, int64_t outer, int64_t in, in
 
 }  // namespace
 
-ResizeSpec resize_spec(const NodeContext& ctx, bool upsample) {
-    using C = ResizeSpec::Coord;
-    ResizeSpec spec;
-    const Shape& in = ctx.input_shape(0);
-    const std::size_t rank = in.size();
-    const std::string mode = ctx.attr_string("mode", "nearest");
-    if (mode == "nearest") spec.mode = ResizeSpec::Mode::kNearest;
-    else if (mode == "linear" || (upsample && mode == "bilinear")) spec.mode = ResizeSpec::Mode::kLinear;
-    else if (mode == "cubic" && !upsample) spec.mode = ResizeSpec::Mode::kCubic;
-    else ctx.fail("unknown mode '", mode, "'");
-    const bool legacy = upsample || ctx.opset() < 11;
-    if (legacy) {
-        spec.coord = C::kAsymmetric;
-        spec.nearest = ResizeSpec::Nearest::kSimple;
-        if (upsample && ctx.opset() < 9) {
-            const auto s = ctx.attr_floats("scales");
-            spec.scales.assign(s.begin(), s.end());
-        } else {
-            spec.scales = float_values(ctx.require_value(1));
-        }
-        ctx.check(spec.scales.size() == rank, "scales has ", spec.scales.size(), " entries for rank ", rank);
-        spec.out = in;
-        for (std::size_t d = 0; d < rank; ++d) {
-            ctx.check(spec.scales[d] > 0, "scales must be positive");
-            spec.out[d] = static_cast<int64_t>(std::floor(static_cast<double>(in[d]) * spec.scales[d]));
-        }
-        checked_numel(spec.out);
-        return spec;
-    }
-    const std::string coord = ctx.attr_string("coordinate_transformation_mode", "half_pixel");
-    if (coord == "half_pixel") spec.coord = C::kHalfPixel;
-    else if (coord == "pytorch_half_pixel") spec.coord = C::kPytorchHalfPixel;
-    else if (coord == "align_corners") spec.coord = C::kAlignCorners;
-    else if (coord == "asymmetric") spec.coord = C::kAsymmetric;
-    else if (coord == "tf_half_pixel_for_nn") spec.coord = C::kTfHalfPixelForNn;
-    else if (coord == "tf_crop_and_resize") spec.coord = C::kTfCropAndResize;
-    else ctx.fail("unknown coordinate_transformation_mode '", coord, "'");
-    const std::string nearest = ctx.attr_string("nearest_mode", "round_prefer_floor");
-    if (nearest == "round_prefer_floor") spec.nearest = ResizeSpec::Nearest::kRoundPreferFloor;
-    else if (nearest == "round_prefer_ceil") spec.nearest = ResizeSpec::Nearest::kRoundPreferCeil;
-    else if (nearest == "floor") spec.nearest = ResizeSpec::Nearest::kFloor;
-    else if (nearest == "ceil") spec.nearest = ResizeSpec::Nearest::kCeil;
-    else ctx.fail("unknown nearest_mode '", nearest, "'");
-    spec.cubic_a = ctx.attr_float("cubic_coeff_a", -0.75f);
-    spec.exclude_outside = ctx.attr_int("exclude_outside", 0) != 0;
-    spec.extrapolation = ctx.attr_float("extrapolation_value", 0.0f);
-    if (ctx.attr_int("antialias", 0) != 0) ctx.unsupported("antialias is not supported");
-    if (ctx.has_attr("axes")) ctx.unsupported("the axes attribute is not supported");
-    if (ctx.attr_string("keep_aspect_ratio_policy", "stretch") != "stretch")
-        ctx.unsupported("keep_aspect_ratio_policy is not supported");
-    if (spec.coord == C::kTfCropAndResize) {
-        spec.roi = ctx.has_input(1) ? float_values(ctx.require_value(1)) : std::vector<double>{};
-        ctx.check(spec.roi.size() == 2 * rank, "roi must have ", 2 * rank, " entries for tf_crop_and_resize");
-    }
-    std::vector<double> scales;
-    if (ctx.has_input(2)) scales = float_values(ctx.require_value(2));
-    spec.out = in;
-    if (!scales.empty()) {
-        ctx.check(scales.size() == rank, "scales has ", scales.size(), " entries for rank ", rank);
-        ctx.check(!(ctx.has_input(3) && ctx.require_value(3).numel() > 0), "scales and sizes are both given");
-        spec.scales = scales;
-        for (std::size_t d = 0; d < rank; ++d) {
-            ctx.check(scales[d] > 0, "scales must be positive");
-            spec.out[d] = static_cast<int64_t>(std::floor(static_cast<double>(in[d]) * scales[d]));
-        }
-    } else {
-        ctx.check(ctx.has_input(3), "needs scales or sizes");
-        const auto sizes = int_values(ctx.require_value(3));
-        ctx.check(sizes.size() == rank, "sizes has ", sizes.size(), " entries for rank ", rank);
-        spec.scales.resize(rank);
-        for (std::size_t d = 0; d < rank; ++d) {
-            ctx.check(sizes[d] >= 0, "negative size");
-            spec.out[d] = sizes[d];
-            spec.scales[d] = in[d] ? static_cast<double>(sizes[d]) / static_cast<double>(in[d]) : 1.0;
-        }
-    }
-    checked_numel(spec.out);
-    return spec;
-}
-
 void infer_resize_like(InferContext& ctx, bool upsample) {
     check_movable(ctx, ctx.input_dtype(0));
+    ctx.check(ctx.input_rank(0) >= 1, "input must have rank >= 1");
     const ResizeSpec spec = resize_spec(ctx, upsample);
     for (std::size_t d = 0; d < spec.out.size(); ++d)
         ctx.check(spec.out[d] == 0 || ctx.input_shape(0)[d] > 0, "cannot resize an empty axis");
@@ -243,6 +150,42 @@ std::unique_ptr<Kernel> make_resize_like(const KernelInit& init, bool upsample) 
     std::vector<AxisTaps> taps;
     for (std::size_t d = 0; d < in.size(); ++d)
         taps.push_back(axis_taps(spec, d, in[d], spec.out[d]));
+    const bool gather =
+        spec.mode == ResizeSpec::Mode::kNearest && std::none_of(taps.begin(), taps.end(), [](const AxisTaps& t) {
+            return std::any_of(t.extrapolate.begin(), t.extrapolate.end(), [](char c) { return c; });
+        });
+    if (gather) {
+        // Nearest without extrapolation is a pure gather: element moves by size, no arithmetic.
+        const auto in_strides = strides_of(in);
+        std::vector<std::vector<int64_t>> offsets;  // per axis: source offset (elements) per output index
+        for (std::size_t d = 0; d < in.size(); ++d) {
+            offsets.emplace_back();
+            for (int64_t i : taps[d].index)
+                offsets.back().push_back(i * in_strides[d]);
+        }
+        return make_kernel([offsets, out = spec.out](const KernelRun& r) {
+            if (r.out(0).numel() == 0) return;
+            const std::size_t rank = out.size();
+            const int64_t inner = out[rank - 1], rows = product(out, 0, rank - 1);
+            const auto& last = offsets[rank - 1];
+            dispatch_by_size(dtype_size(r.in(0).dtype()), [&]<class T>() {
+                const T* src = r.in(0).data<T>();
+                T* dst = r.out(0).data<T>();
+                parallel_for(rows, std::max<int64_t>(1, 4096 / inner), [&](int64_t b, int64_t e) {
+                    for (int64_t row = b; row < e; ++row) {
+                        int64_t rest = row, base = 0;
+                        for (std::size_t d = rank - 1; d-- > 0;) {
+                            base += offsets[d][static_cast<std::size_t>(rest % out[d])];
+                            rest /= out[d];
+                        }
+                        T* o = dst + row * inner;
+                        for (int64_t j = 0; j < inner; ++j)
+                            o[j] = src[base + last[static_cast<std::size_t>(j)]];
+                    }
+                });
+            });
+        });
+    }
     return make_kernel([taps, in, out = spec.out, extrapolation = spec.extrapolation](const KernelRun& r) {
         if (r.out(0).numel() == 0) return;
         // Current data as doubles, resampled axis by axis from the last.

@@ -20,8 +20,13 @@ struct ResizeSpec {
         kTfCropAndResize
     } coord = Coord::kHalfPixel;
     // kSimple: Upsample / Resize-10 (floor when upsampling, ceil when downsampling, like onnxruntime).
-    enum class Nearest { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil, kSimple } nearest =
-        Nearest::kRoundPreferFloor;
+    enum class Nearest {
+        kRoundPreferFloor,
+        kRoundPreferCeil,
+        kFloor,
+        kCeil,
+        kSimple
+    } nearest = Nearest::kRoundPreferFloor;
     double cubic_a = -0.75;
     bool exclude_outside = false;
     double extrapolation = 0;

@@ -52,14 +52,14 @@ inline void infer_scatter_elements(InferContext& ctx) {
     ctx.check(ctx.input_shape(1) == ctx.input_shape(2), "indices and updates must have the same shape");
     ctx.check(ctx.input_dtype(2) == ctx.input_dtype(0), "updates must have the data's type");
     ctx.check(ctx.input_rank(0) == ctx.input_rank(1), "data and indices must have the same rank");
-    const auto axis = static_cast<std::size_t>(normalize_axis(ctx.attr_int("axis", 0), ctx.input_rank(0)));
+    const auto axis = axis_index(ctx, ctx.attr_int("axis", 0), ctx.input_rank(0));
     for (std::size_t d = 0; d < ctx.input_shape(0).size(); ++d)
         ctx.check(d == axis || ctx.input_shape(1)[d] <= ctx.input_shape(0)[d], "indices exceed data on axis ", d);
     ctx.set_output(0, ctx.input_dtype(0), ctx.input_shape(0));
 }
 
 inline std::unique_ptr<Kernel> make_scatter_elements(const KernelInit& init) {
-    const auto axis = static_cast<std::size_t>(normalize_axis(init.attr_int("axis", 0), init.input_rank(0)));
+    const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     const ScatterReduction reduction = scatter_reduction(init);
     return make_kernel([axis, reduction](const KernelRun& r) {
         const Tensor& data = r.in(0);
