@@ -133,7 +133,7 @@ std::unique_ptr<Kernel> make_onednn(const KernelInit& init, const GemmShape& s) 
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const GemmShape s = gemm_shape(init);
-    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.m * s.k * s.n > 0) {
+    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.m > 0 && s.k > 0 && s.n > 0) {
         try {
             return make_onednn(init, s);
         } catch (const dnnl::error&) {
