@@ -36,7 +36,7 @@ ConvShape conv_shape(const NodeContext& ctx) {
                   s.out_channels % s.groups == 0,
               "group ", s.groups, " must divide the input channels (", s.in_channels, ") and W's first dim (",
               s.out_channels, ")");
-    ctx.check(w[1] * s.groups == s.in_channels, "W ", shape_str(w), " does not match ", s.in_channels,
+    ctx.check(w[1] == s.in_channels / s.groups, "W ", shape_str(w), " does not match ", s.in_channels,
               " input channels in ", s.groups, " groups");
     const std::vector<int64_t> kernel(w.begin() + 2, w.end());
     for (int64_t k : kernel)
