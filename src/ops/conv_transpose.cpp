@@ -116,7 +116,7 @@ std::unique_ptr<Kernel> make_onednn(const DeconvShape& s, bool has_bias, const T
     for (std::size_t i = 0; i < p.in.size(); ++i) {
         // oneDNN wants the end padding that makes the sizes consistent (output_padding folds into it).
         p.pad_end[i] = (p.in[i] - 1) * p.stride[i] + (p.kernel[i] - 1) * p.dilation[i] + 1 - p.pad_begin[i] - p.out[i];
-        if (p.pad_end[i] < 0) return nullptr;  // the output reaches past the scatter: reference
+        if (p.pad_begin[i] < 0 || p.pad_end[i] < 0) return nullptr;  // output reaches past the scatter: reference
     }
     p.has_bias = has_bias;
     struct OneDnnDeconv final : Kernel {
