@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// BatchNormalization (ONNX opsets 7, 9, 14, 15), inference mode:
+// BatchNormalization (ONNX opsets 6, 7, 9, 14, 15), inference mode:
 //   Y = (X - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + B[c]   over X [N, C, ...]
 // Parameters may be float or double independently of X (opsets 14/15 allow mixed types).
-// training_mode=1 (opset 14) is refused as unsupported, as are opset 7's spatial=0 per-activation
-// statistics. The per-channel factors are computed once at plan time when the parameters are constant.
+// training_mode=1 (opset 14) and is_test=0 (opset 6) are refused as unsupported, as are opset 7's spatial=0
+// per-activation statistics. The per-channel factors are computed once at plan time when the parameters are constant.
 #include <cmath>
 
 #include "core/parallel.hpp"
@@ -21,6 +21,8 @@ void infer(InferContext& ctx) {
         ctx.unsupported(
             "training_mode=1 (batch statistics and running mean/var outputs) is not supported; konnx "
             "runs inference only");
+    if (ctx.opset() < 7 && ctx.attr_int("is_test", 0) == 0)
+        ctx.unsupported("is_test=0 (training) is not supported; konnx runs inference only");
     if (ctx.attr_int("spatial", 1) == 0) ctx.unsupported("spatial=0 is not supported");
     for (std::size_t i = 1; i < ctx.num_outputs(); ++i)
         ctx.check(!ctx.has_output(i), "outputs beyond Y exist only in training mode");
@@ -78,7 +80,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_batch_normalization(OpRegistry& registry) {
-    registry.add({.name = "BatchNormalization", .since_version = 7, .infer = infer, .make_kernel = make});
+    registry.add({.name = "BatchNormalization", .since_version = 6, .infer = infer, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

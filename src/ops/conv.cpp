@@ -32,9 +32,11 @@ ConvShape conv_shape(const NodeContext& ctx) {
     s.in_channels = x[1];
     s.out_channels = w[0];
     s.groups = ctx.attr_int("group", 1);
-    ctx.check(s.groups >= 1 && s.in_channels % s.groups == 0 && s.out_channels % s.groups == 0, "group ", s.groups,
-              " must divide the input channels (", s.in_channels, ") and W's first dim (", s.out_channels, ")");
-    ctx.check(w[1] * s.groups == s.in_channels, "W ", shape_str(w), " does not match ", s.in_channels,
+    ctx.check(s.groups >= 1 && s.groups <= std::max<int64_t>(s.in_channels, 1) && s.in_channels % s.groups == 0 &&
+                  s.out_channels % s.groups == 0,
+              "group ", s.groups, " must divide the input channels (", s.in_channels, ") and W's first dim (",
+              s.out_channels, ")");
+    ctx.check(w[1] == s.in_channels / s.groups, "W ", shape_str(w), " does not match ", s.in_channels,
               " input channels in ", s.groups, " groups");
     const std::vector<int64_t> kernel(w.begin() + 2, w.end());
     for (int64_t k : kernel)

@@ -8,6 +8,7 @@
 // optimization level 2 (weights reordered once at plan time when constant).
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
+#include "core/shape.hpp"
 #include "kernels/onednn/conv.hpp"
 #include "ops/support/nn_window.hpp"
 
@@ -29,10 +30,11 @@ DeconvShape deconv_shape(const NodeContext& ctx) {
     s.batch = x[0];
     s.in_channels = x[1];
     s.groups = ctx.attr_int("group", 1);
-    ctx.check(s.groups >= 1 && s.in_channels % s.groups == 0, "group ", s.groups, " must divide the input channels (",
-              s.in_channels, ")");
+    ctx.check(s.groups >= 1 && s.groups <= std::max<int64_t>(s.in_channels, 1) && s.in_channels % s.groups == 0,
+              "group ", s.groups, " must divide the input channels (", s.in_channels, ")");
     ctx.check(w[0] == s.in_channels, "W ", shape_str(w), " must start with the input channels (", s.in_channels, ")");
-    s.out_channels = w[1] * s.groups;
+    s.out_channels = w[1] * s.groups;  // both are bounded by real tensor sizes: no overflow
+    checked_numel(Shape{w[1], s.groups});
     const std::vector<int64_t> kernel(w.begin() + 2, w.end());
     for (int64_t k : kernel)
         ctx.check(k >= 1, "W has an empty kernel: ", shape_str(w));
@@ -114,7 +116,7 @@ std::unique_ptr<Kernel> make_onednn(const DeconvShape& s, bool has_bias, const T
     for (std::size_t i = 0; i < p.in.size(); ++i) {
         // oneDNN wants the end padding that makes the sizes consistent (output_padding folds into it).
         p.pad_end[i] = (p.in[i] - 1) * p.stride[i] + (p.kernel[i] - 1) * p.dilation[i] + 1 - p.pad_begin[i] - p.out[i];
-        if (p.pad_end[i] < 0) return nullptr;  // the output reaches past the scatter: reference
+        if (p.pad_begin[i] < 0 || p.pad_end[i] < 0) return nullptr;  // output reaches past the scatter: reference
     }
     p.has_bias = has_bias;
     struct OneDnnDeconv final : Kernel {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Gemm (ONNX opsets 7, 9, 11, 13): Y = alpha * A' x B' + beta * C, with A' = transA ? A^T : A (M x K),
+// Gemm (ONNX opsets 1, 6, 7, 9, 11, 13): Y = alpha * A' x B' + beta * C, with A' = transA ? A^T : A (M x K),
 // B' = transB ? B^T : B (K x N); C (optional from 11) broadcasts unidirectionally to [M, N].
-// (Opset 6's `broadcast` attribute is gone from 7 on, where broadcasting is always allowed.)
+// Opsets 1-6 had a `broadcast` attribute (0 = C must already be [M, N]); broadcasting whenever C's
+// shape allows gives the same result on every valid model, so the attribute is ignored.
 // float32 runs on oneDNN matmul at optimization level 2: a constant B is scaled by alpha and reordered
 // once, a constant C is scaled by beta and becomes the bias; other cases add beta * C afterwards.
 #include <vector>
@@ -115,12 +116,13 @@ std::unique_ptr<Kernel> make_onednn(const KernelInit& init, const GemmShape& s) 
     struct OneDnnGemm final : Kernel {
         dnn::MatMul mm;
         GemmShape s;
-        bool add_c_after;
-        OneDnnGemm(const dnn::MatMulParams& p, const float* b, const float* c, const GemmShape& shape, bool after)
-            : mm(p, b, c), s(shape), add_c_after(after) {}
+        bool runtime_bias, add_c_after;
+        OneDnnGemm(const dnn::MatMulParams& p, const float* b, const float* c, const GemmShape& shape, bool bias,
+                   bool after)
+            : mm(p, b, c), s(shape), runtime_bias(bias), add_c_after(after) {}
         void run(const KernelRun& r) const override {
             const float* c = r.has_in(2) ? r.in(2).data<float>() : nullptr;
-            mm.run(r.in(0).data<float>(), r.in(1).data<float>(), add_c_after ? nullptr : c, r.out(0).data<float>(),
+            mm.run(r.in(0).data<float>(), r.in(1).data<float>(), runtime_bias ? c : nullptr, r.out(0).data<float>(),
                    r.scratch);
             if (add_c_after) add_c<float>(s, c, r.out(0).data<float>());
         }
@@ -128,12 +130,12 @@ std::unique_ptr<Kernel> make_onednn(const KernelInit& init, const GemmShape& s) 
     };
     const float* b_data = b ? (b_scaled.empty() ? b->data<float>() : b_scaled.data()) : nullptr;
     return std::make_unique<OneDnnGemm>(p, b_data, c_scaled.empty() ? nullptr : c_scaled.data(), s,
-                                        has_c && !c_in_primitive);
+                                        c_in_primitive && !c, has_c && !c_in_primitive);
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const GemmShape s = gemm_shape(init);
-    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.m * s.k * s.n > 0) {
+    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.m > 0 && s.k > 0 && s.n > 0) {
         try {
             return make_onednn(init, s);
         } catch (const dnnl::error&) {
@@ -151,7 +153,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_gemm(OpRegistry& registry) {
-    registry.add({.name = "Gemm", .since_version = 7, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Gemm", .since_version = 1, .infer = infer, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

@@ -82,7 +82,8 @@ void matmul_reference(const MatMulShape& s, const T* a, const T* b, T* y) {
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const MatMulShape s = matmul_shape(init);
-    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.y.size() <= 12 && s.m * s.k * s.n > 0) {
+    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.y.size() <= 12 && s.m > 0 && s.k > 0 &&
+        s.n > 0) {
         try {
             struct OneDnnMatMul final : Kernel {
                 kernels::onednn::MatMul mm;

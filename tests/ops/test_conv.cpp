@@ -140,3 +140,15 @@ TEST(Conv, RejectsBadAttributes) {
     expect_invalid(Tensor::zeros(DType::kFloat32, {4, 2, 3, 3}), {});  // channel mismatch
     expect_invalid(Tensor::zeros(DType::kFloat32, {4, 4, 7, 7}), {});  // kernel larger than input
 }
+
+TEST(ConvTranspose, OutputShapeBeyondTheScatterCentresIt) {
+    // x = [1, 2], w = [1, 1]: the full scatter is [1, 3, 2]. output_shape 5 gives total padding -2, split
+    // -1 / -1 (larger half first), so the scatter lands at offset 1: [0, 1, 3, 2, 0].
+    auto x = Tensor::from_vector<float>({1, 1, 2}, {1, 2});
+    auto w = Tensor::from_vector<float>({1, 1, 2}, {1, 1});
+    for (int level : {0, 2}) {
+        auto y = run_node_with_constants("ConvTranspose", {x, w}, {1}, 1, {{"output_shape", Attribute::of_ints({5})}},
+                                         level);
+        EXPECT_TRUE(tensors_close(y[0], Tensor::from_vector<float>({1, 1, 5}, {0, 1, 3, 2, 0}))) << "level " << level;
+    }
+}

@@ -17,7 +17,7 @@ TEST(Gemm, OneDnnMatchesReference) {
         for (int trans_b : {0, 1})
             for (const Shape& c_shape : c_shapes)
                 for (float alpha : {1.0f, 0.5f})
-                    for (float beta : {1.0f, 2.0f}) {
+                    for (float beta : {1.0f, 2.0f, 0.0f}) {
                         std::vector<Tensor> in{random_tensor(trans_a ? Shape{k, m} : Shape{m, k}, ++seed),
                                                random_tensor(trans_b ? Shape{n, k} : Shape{k, n}, ++seed),
                                                random_tensor(c_shape, ++seed)};

@@ -27,7 +27,8 @@ TEST(LpPool, NormOfEachWindow) {
     auto x = Tensor::from_vector<float>({1, 1, 3}, {3, 4, -12});
     auto l2 = run_single_node("LpPool", {x}, 1, {{"kernel_shape", Attribute::of_ints({2})}});
     EXPECT_TRUE(tensors_close(l2[0], Tensor::from_vector<float>({1, 1, 2}, {5, std::sqrt(160.0f)})));
-    auto l1 = run_single_node("LpPool", {x}, 1, {{"kernel_shape", Attribute::of_ints({2})}, {"p", Attribute::of_int(1)}});
+    auto l1 =
+        run_single_node("LpPool", {x}, 1, {{"kernel_shape", Attribute::of_ints({2})}, {"p", Attribute::of_int(1)}});
     EXPECT_TRUE(tensors_close(l1[0], Tensor::from_vector<float>({1, 1, 2}, {7, 16})));
     // a left pad contributes 0: windows [pad,3], [4,-12] with stride 2
     auto padded = run_single_node("LpPool", {x}, 1,

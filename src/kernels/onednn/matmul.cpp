@@ -39,7 +39,7 @@ void MatMul::run(const float* a, const float* b, const float* bias, float* y, st
                                                {DNNL_ARG_DST, wrap(y_md_, y)}};
     if (constant_bias_)
         args.emplace(DNNL_ARG_BIAS, constant_bias_);
-    else if (bias)
+    else if (bias && bias_md_.get_size() > 0)
         args.emplace(DNNL_ARG_BIAS, wrap(bias_md_, bias));
     execute(s, prim_, std::move(args), scratchpad_md_, scratch.data());
     s.wait();

@@ -78,9 +78,11 @@ Window make_window(const NodeContext& ctx, WindowKind kind, const std::vector<in
             const int64_t full = s * (in[i] - 1) + op + extent;  // output size with no padding
             if (!output_shape.empty() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
                 out = output_shape.empty() ? in[i] * s : output_shape[i];
-                const int64_t total = std::max<int64_t>(full - out, 0);
-                // ONNX: SAME_UPPER puts the smaller half first; otherwise the larger half first.
-                pb = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+                // ONNX: SAME_UPPER puts the smaller half first; otherwise the larger half first. A requested
+                // output larger than the scatter gives negative pads, halved with floor division as in ONNX's
+                // reference (total -1 -> 0 at the beginning, -1 at the end: the scatter stays at the origin).
+                const int64_t total = full - out;
+                pb = auto_pad == "SAME_UPPER" ? div_floor(total, 2) : total - div_floor(total, 2);
                 pe = total - pb;
             } else {
                 if (auto_pad == "VALID") pb = pe = 0;
