@@ -25,7 +25,8 @@ double determinant(std::vector<double>& a, int64_t m) {
     for (int64_t k = 0; k < m; ++k) {
         int64_t pivot = k;
         for (int64_t i = k + 1; i < m; ++i)
-            if (std::fabs(a[static_cast<std::size_t>(i * m + k)]) > std::fabs(a[static_cast<std::size_t>(pivot * m + k)]))
+            if (std::fabs(a[static_cast<std::size_t>(i * m + k)]) >
+                std::fabs(a[static_cast<std::size_t>(pivot * m + k)]))
                 pivot = i;
         const double p = a[static_cast<std::size_t>(pivot * m + k)];
         if (p == 0) return 0;
@@ -51,14 +52,15 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
             const int64_t count = r.out(0).numel();
             const T* x = r.in(0).data<T>();
             T* y = r.out(0).data<T>();
-            parallel_for(count, std::max<int64_t>(1, 4096 / std::max<int64_t>(m * m * m, 1)), [&](int64_t lo, int64_t hi) {
-                std::vector<double> a(static_cast<std::size_t>(m * m));
-                for (int64_t b = lo; b < hi; ++b) {
-                    for (int64_t i = 0; i < m * m; ++i)
-                        a[static_cast<std::size_t>(i)] = static_cast<double>(x[b * m * m + i]);
-                    y[b] = static_cast<T>(determinant(a, m));
-                }
-            });
+            parallel_for(count, std::max<int64_t>(1, 4096 / std::max<int64_t>(m * m * m, 1)),
+                         [&](int64_t lo, int64_t hi) {
+                             std::vector<double> a(static_cast<std::size_t>(m * m));
+                             for (int64_t b = lo; b < hi; ++b) {
+                                 for (int64_t i = 0; i < m * m; ++i)
+                                     a[static_cast<std::size_t>(i)] = static_cast<double>(x[b * m * m + i]);
+                                 y[b] = static_cast<T>(determinant(a, m));
+                             }
+                         });
         });
     });
 }
