@@ -7,9 +7,7 @@
 namespace konnx::ops {
 namespace {
 
-void infer(InferContext& ctx) {
-    ctx.set_output(0, random_dtype(ctx, ctx.input_dtype(0)), ctx.input_shape(0));
-}
+void infer(InferContext& ctx) { ctx.set_output(0, random_dtype(ctx, ctx.input_dtype(0)), ctx.input_shape(0)); }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const double a = init.attr_float("mean", 0), b = init.attr_float("scale", 1);
@@ -24,7 +22,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_random_normal_like(OpRegistry& registry) {
-    registry.add({.name = "RandomNormalLike", .since_version = 1, .infer = infer, .make_kernel = make, .foldable = false});
+    registry.add(
+        {.name = "RandomNormalLike", .since_version = 1, .infer = infer, .make_kernel = make, .foldable = false});
 }
 
 }  // namespace konnx::ops

@@ -37,8 +37,8 @@ TEST(RandomUniform, UnseededRunsDiffer) {
 
 TEST(RandomNormalLike, TakesShapeAndDtypeFromInput) {
     const Tensor x = Tensor::zeros(DType::kFloat64, {1000});
-    const Tensor y = test::run_single_node("RandomNormalLike", {x}, 1,
-                                           {{"mean", Attribute::of_float(5)}, {"scale", Attribute::of_float(0.5f)}}, 13)[0];
+    const Tensor y = test::run_single_node(
+        "RandomNormalLike", {x}, 1, {{"mean", Attribute::of_float(5)}, {"scale", Attribute::of_float(0.5f)}}, 13)[0];
     ASSERT_EQ(y.dtype(), DType::kFloat64);
     ASSERT_EQ(y.shape(), x.shape());
     double sum = 0;

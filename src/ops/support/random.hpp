@@ -27,7 +27,8 @@ inline DType random_dtype(const NodeContext& ctx, DType fallback, bool any = fal
 class RandomSource {
 public:
     explicit RandomSource(const NodeContext& ctx)
-        : seeded_(ctx.has_attr("seed")), seed_(static_cast<uint64_t>(static_cast<int64_t>(ctx.attr_float("seed", 0)))) {}
+        : seeded_(ctx.has_attr("seed")),
+          seed_(static_cast<uint64_t>(static_cast<int64_t>(ctx.attr_float("seed", 0)))) {}
     std::mt19937_64 engine() const {
         if (seeded_) return std::mt19937_64(seed_);
         thread_local std::mt19937_64 seeder{std::random_device{}()};
