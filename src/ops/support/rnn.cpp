@@ -6,10 +6,10 @@ namespace konnx::ops {
 namespace {
 
 RnnActivation parse_rnn_activation(const NodeContext& ctx, const std::string& name,
-                                          std::vector<float>::const_iterator& alpha,
-                                          const std::vector<float>::const_iterator& alpha_end,
-                                          std::vector<float>::const_iterator& beta,
-                                          const std::vector<float>::const_iterator& beta_end) {
+                                   std::vector<float>::const_iterator& alpha,
+                                   const std::vector<float>::const_iterator& alpha_end,
+                                   std::vector<float>::const_iterator& beta,
+                                   const std::vector<float>::const_iterator& beta_end) {
     struct Known {
         const char* name;
         RnnActKind kind;
@@ -42,8 +42,7 @@ RnnActivation parse_rnn_activation(const NodeContext& ctx, const std::string& na
 
 }  // namespace
 
-RnnSpec parse_rnn(const NodeContext& ctx, int64_t gates, const std::vector<std::string>& default_acts,
-                         bool lstm) {
+RnnSpec parse_rnn(const NodeContext& ctx, int64_t gates, const std::vector<std::string>& default_acts, bool lstm) {
     RnnSpec s;
     s.gates = gates;
     s.lstm = lstm;

@@ -21,6 +21,10 @@
 #include <string>
 #include <vector>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
 #include "core/strings.hpp"
@@ -97,16 +101,27 @@ RnnSpec parse_rnn(const NodeContext& ctx, int64_t gates, const std::vector<std::
 /// Y, Y_h and (LSTM) Y_c in the node's layout.
 void infer_rnn(InferContext& ctx, const RnnSpec& spec);
 
-/// y[j] (+)= dot(a[j, :], x) for j < rows; a is row-major [rows, k]. The recurrent products of the cells.
+/// y[j] = dot(a[j, :], x) for j < rows; a is row-major [rows, k]. The recurrent products of the cells and
+/// X·W^T. Split over threads when not already inside a parallel region (a single sequence, as in batch-1
+/// Keras inference, then still uses every core).
 template <class T>
-void rnn_matvec(const T* a, const T* x, T* y, int64_t rows, int64_t k, bool accumulate) {
-    for (int64_t j = 0; j < rows; ++j) {
-        const T* row = a + j * k;
-        T sum = 0;
-        for (int64_t i = 0; i < k; ++i)
-            sum += row[i] * x[i];
-        y[j] = accumulate ? y[j] + sum : sum;
-    }
+void rnn_matvec(const T* a, const T* x, T* y, int64_t rows, int64_t k) {
+    auto rows_of = [&](int64_t lo, int64_t hi) {
+        for (int64_t j = lo; j < hi; ++j) {
+            const T* row = a + j * k;
+            T sum = 0;
+#pragma omp simd reduction(+ : sum)
+            for (int64_t i = 0; i < k; ++i)
+                sum += row[i] * x[i];
+            y[j] = sum;
+        }
+    };
+#if defined(_OPENMP)
+    // Chunks of at least 2^18 multiply-adds: a parallel region per timestep only pays for big layers.
+    if (!omp_in_parallel())
+        return parallel_for(rows, std::max<int64_t>(1, (1 << 18) / std::max<int64_t>(k, 1)), rows_of);
+#endif
+    rows_of(0, rows);
 }
 
 /// Scratch the driver needs, in elements of T: X·W^T for all steps and directions, then per (direction,
@@ -145,7 +160,7 @@ void run_rnn(const RnnSpec& s, const KernelRun& r, int64_t rb_unfolded_gate, Cel
                              const int64_t t = row / N, b = row % N;
                              const T* xrow = X + (s.layout == 0 ? t * N + b : b * S + t) * s.input;
                              T* out = xw + (d * S * N + row) * gh;
-                             rnn_matvec(Wd, xrow, out, gh, s.input, false);
+                             rnn_matvec(Wd, xrow, out, gh, s.input);
                              for (int64_t j = 0; j < gh; ++j)
                                  out[j] += bias[static_cast<std::size_t>(j)];
                          }
