@@ -32,19 +32,19 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                     T* rg = work + H;
                     T* hh = work + 2 * H;
                     T* tmp = work + 3 * H;
-                    rnn_matvec(Rd, h, z, 2 * H, H, false);  // z and r: Ht-1·R[zr]^T
+                    rnn_matvec(Rd, h, z, 2 * H, H);  // z and r: Ht-1·R[zr]^T
                     for (int64_t j = 0; j < 2 * H; ++j)
                         z[j] += xw[j];
                     s.act(d, 0).apply(z, 2 * H, clip);
                     if (linear_before_reset) {
-                        rnn_matvec(Rd + 2 * H * H, h, hh, H, H, false);
+                        rnn_matvec(Rd + 2 * H * H, h, hh, H, H);
                         const T* rbh = B ? B + d * 6 * H + 5 * H : nullptr;
                         for (int64_t j = 0; j < H; ++j)
                             hh[j] = xw[2 * H + j] + rg[j] * (hh[j] + (rbh ? rbh[j] : T(0)));
                     } else {
                         for (int64_t j = 0; j < H; ++j)
                             tmp[j] = rg[j] * h[j];
-                        rnn_matvec(Rd + 2 * H * H, tmp, hh, H, H, false);
+                        rnn_matvec(Rd + 2 * H * H, tmp, hh, H, H);
                         for (int64_t j = 0; j < H; ++j)
                             hh[j] += xw[2 * H + j];
                     }

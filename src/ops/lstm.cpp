@@ -37,7 +37,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                 const T* po = P ? pi + H : nullptr;
                 const T* pf = P ? pi + 2 * H : nullptr;
                 const RnnActivation &f = s.act(d, 0), &g = s.act(d, 1), &ha = s.act(d, 2);
-                rnn_matvec(R + d * 4 * H * H, h, work, 4 * H, H, false);  // Ht-1·R[iofc]^T
+                rnn_matvec(R + d * 4 * H * H, h, work, 4 * H, H);  // Ht-1·R[iofc]^T
                 for (int64_t j = 0; j < 4 * H; ++j)
                     work[j] += xw[j];
                 if (P)

@@ -19,7 +19,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             const int64_t H = s.hidden;
             const T clip = static_cast<T>(s.clip);
             run_rnn<T>(s, r, -1, [&](int64_t d, const T* xw, T* h, T*, T* work) {
-                rnn_matvec(R + d * H * H, h, work, H, H, false);  // Ht-1·R^T
+                rnn_matvec(R + d * H * H, h, work, H, H);  // Ht-1·R^T
                 for (int64_t j = 0; j < H; ++j)
                     work[j] += xw[j];
                 s.act(d, 0).apply(work, H, clip);

@@ -141,8 +141,8 @@ TEST(If, BranchesMayHaveDifferentShapesAndSeeOuterScope) {
     m.opsets.push_back({"", 13});
     m.graph.inputs = {vi("c", DType::kBool, {}), vi("x", DType::kFloat32, {3})};
     m.graph.outputs = {vi_unknown("y", DType::kFloat32)};
-    m.graph.nodes = {node("If", {"c"}, {"y"},
-                          {{"then_branch", graph_attr(then_branch)}, {"else_branch", graph_attr(else_branch)}})};
+    m.graph.nodes = {
+        node("If", {"c"}, {"y"}, {{"then_branch", graph_attr(then_branch)}, {"else_branch", graph_attr(else_branch)}})};
     const Tensor x = floats({3}, {1, 2, 3});
     EXPECT_TRUE(test::tensors_close(run(m, {{"c", Tensor::scalar<bool>(true)}, {"x", x}})[0], x));
     EXPECT_TRUE(test::tensors_close(run(m, {{"c", Tensor::scalar<bool>(false)}, {"x", x}})[0], floats({1}, {7})));

@@ -4,12 +4,15 @@
 // sequence_lens) and, for what torch lacks (GRU linear_before_reset=0, peepholes, input_forget, clip,
 // other activations, zero-length sequences), a NumPy transcription of the ONNX equations in float64.
 // Skipped when /usr/bin/python3 with torch is unavailable. The ONNX node tests cover the defaults.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/npy.hpp"
+#include "core/strings.hpp"
 #include "support/test_support.hpp"
 
 namespace konnx {
@@ -17,15 +20,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path reference_dir() {
-    static const fs::path dir = [] {
-        const fs::path out = fs::path(test::binary_dir()) / "rnn_reference";
+// Generates the cases once per process into a folder of its own (ctest runs test processes in parallel).
+struct ReferenceCases {
+    fs::path dir;
+    ReferenceCases() {
+        const fs::path out = fs::path(test::binary_dir()) / cat("rnn_reference.", ::getpid());
         fs::remove_all(out);
         const auto result = test::run_command(
             {"/usr/bin/python3", test::source_dir() + "/tools/gen_rnn_reference.py", out.string()}, 300);
-        return result.exit_code == 0 ? out : fs::path();
-    }();
-    return dir;
+        if (result.exit_code == 0) dir = out;
+    }
+    ~ReferenceCases() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+fs::path reference_dir() {
+    static const ReferenceCases cases;
+    return cases.dir;
 }
 
 graph::Attribute attribute_of(const nlohmann::json& v) {
@@ -64,18 +77,33 @@ void check_case(const std::string& name) {
     }
 }
 
-class RnnReference : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(RnnReference, MatchesReference) { check_case(GetParam()); }
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, RnnReference,
-    ::testing::Values("torch_lstm_forward", "torch_lstm_bidir_lens", "torch_lstm_layout1_bidir_lens",
-                      "torch_lstm_reverse", "torch_lstm_nobias_noinit", "torch_lstm_double", "torch_gru_forward",
-                      "torch_gru_bidir_lens", "torch_gru_layout1_lens", "torch_gru_reverse_lens",
-                      "torch_rnn_tanh_bidir_lens", "torch_rnn_relu_layout1", "torch_rnn_reverse_noinit",
-                      "np_gru_lbr0_bidir_lens", "np_lstm_peephole_clip", "np_lstm_input_forget_reverse",
-                      "np_lstm_activations", "np_gru_activations", "np_rnn_affine_lens", "np_rnn_defaults_alpha"));
+// One test over all cases (one generator run); failures name the case.
+TEST(Rnn, MatchesTorchAndNumpyReferences) {
+    for (const char* name : {"torch_lstm_forward",
+                             "torch_lstm_bidir_lens",
+                             "torch_lstm_layout1_bidir_lens",
+                             "torch_lstm_reverse",
+                             "torch_lstm_nobias_noinit",
+                             "torch_lstm_double",
+                             "torch_gru_forward",
+                             "torch_gru_bidir_lens",
+                             "torch_gru_layout1_lens",
+                             "torch_gru_reverse_lens",
+                             "torch_rnn_tanh_bidir_lens",
+                             "torch_rnn_relu_layout1",
+                             "torch_rnn_reverse_noinit",
+                             "np_gru_lbr0_bidir_lens",
+                             "np_lstm_peephole_clip",
+                             "np_lstm_input_forget_reverse",
+                             "np_lstm_activations",
+                             "np_gru_activations",
+                             "np_rnn_affine_lens",
+                             "np_rnn_defaults_alpha"}) {
+        SCOPED_TRACE(name);
+        check_case(name);
+        if (IsSkipped()) return;
+    }
+}
 
 Tensor filled(Shape shape, float v = 0.1f) {
     Tensor t = Tensor::empty(DType::kFloat32, std::move(shape));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -101,7 +102,7 @@ public:
         }
         const std::size_t last = red_dims_.size() - 1;
         const int64_t inner = red_dims_[last], step = red_strides_[last];
-        std::vector<int64_t> index(last, 0);
+        std::array<int64_t, kMaxRank> index{};  // over the outer reduced axes; no allocation per element
         for (;;) {
             int64_t off = base;
             for (std::size_t d = 0; d < last; ++d)

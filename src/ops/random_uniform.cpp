@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// RandomUniform (ONNX opset 1): a tensor of the `shape` attribute drawn from U[low, high) (defaults 0, 1);
+// dtype attribute, default float.
+// See ops/support/random.hpp for seeding.
+#include "ops/support/random.hpp"
+
+namespace konnx::ops {
+namespace {
+
+void infer(InferContext& ctx) {
+    ctx.check(ctx.has_attr("shape"), "required attribute 'shape' is missing");
+    const auto shape = ctx.attr_ints("shape");
+    checked_numel(shape);
+    ctx.set_output(0, random_dtype(ctx, DType::kFloat32), shape);
+}
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    const double a = init.attr_float("low", 0), b = init.attr_float("high", 1);
+    init.check(a <= b, "low ", a, " must not exceed high ", b);
+    return make_kernel([a, b, source = RandomSource(init)](const KernelRun& r) {
+        std::mt19937_64 engine = source.engine();
+        std::uniform_real_distribution<double> dist(a, b);
+        fill_random(r.out(0), [&] { return dist(engine); });
+    });
+}
+
+}  // namespace
+
+void register_random_uniform(OpRegistry& registry) {
+    registry.add({.name = "RandomUniform", .since_version = 1, .infer = infer, .make_kernel = make, .foldable = false});
+}
+
+}  // namespace konnx::ops
