@@ -43,6 +43,9 @@ HDF5_OBJECT_HEADER_LIMIT = 64512   # bytes, as in Keras's save_attributes_to_hdf
 FUNCTIONAL = ("Model", "Functional")
 RNN_CELLS = {"LSTM": "lstm_cell", "GRU": "gru_cell", "SimpleRNN": "simple_rnn_cell"}
 WRAPPERS = ("Bidirectional", "TimeDistributed")
+CONV_WITH_GROUPS = ("Conv1D", "Conv2D", "Conv3D")
+DATA_FORMAT_DEFAULTED = ("Flatten", "Conv1D", "MaxPooling1D", "AveragePooling1D",
+                         "GlobalMaxPooling1D", "GlobalAveragePooling1D")
 # Keras 3 layers that set `built = True` in __init__ and so get no build_config
 # (Dropout/InputLayer seen in real files; the others are a GUESS from Keras source).
 NO_BUILD_CONFIG = {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
@@ -50,8 +53,10 @@ NO_BUILD_CONFIG = {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2
                    "Activation"}
 # tfjs / Keras 2 object class names that Keras spells differently.
 CLASS_RENAMES_K2 = {"LeCunNormal": "LecunNormal", "LeCunUniform": "LecunUniform"}
-CLASS_RENAMES_K3 = dict(CLASS_RENAMES_K2, Orthogonal="OrthogonalInitializer",
-                        Identity="IdentityInitializer")
+CLASS_RENAMES_K3 = dict(CLASS_RENAMES_K2, Identity="IdentityInitializer")
+# Keras 3.6 wrote "OrthogonalInitializer" (real file), 3.12 writes "Orthogonal"
+# (real file).  GUESS: the switch came with 3.8.
+ORTHOGONAL_RENAMED_IN = (3, 8)
 OBJECT_MODULES = (("_initializer", "keras.initializers"), ("_regularizer", "keras.regularizers"),
                   ("_constraint", "keras.constraints"))
 
@@ -155,8 +160,10 @@ def _wrap_refs(refs):
 
 def _to_k2_input(cls, cfg):
     """Bring Keras 3 (batch_shape, dtype policies) and tfjs configs to Keras 2 form."""
-    if cls == "Flatten":
-        cfg.setdefault("data_format", "channels_last")   # tfjs omits it
+    if cls in DATA_FORMAT_DEFAULTED:
+        cfg.setdefault("data_format", "channels_last")   # tfjs omits it for these
+    if cls in ("SeparableConv1D", "SeparableConv2D"):
+        cfg.setdefault("depth_multiplier", 1)   # tfjs omits it (its default is 1)
     if "batch_shape" in cfg:
         cfg["batch_input_shape"] = cfg.pop("batch_shape")
     if isinstance(cfg.get("dtype"), dict):
@@ -244,6 +251,8 @@ def k2_layer_config(cls, cfg):
         for suffix, module in OBJECT_MODULES:
             if key.endswith(suffix) and isinstance(value, dict):
                 cfg[key] = _k2_object(value, module)
+    if cls in CONV_WITH_GROUPS:
+        cfg.setdefault("groups", 1)   # tfjs has no grouped convs
     if cls in RNN_CELLS:
         _fix_rnn(cls, cfg)
         if cls != "SimpleRNN" and cfg.get("implementation") is None:
@@ -364,8 +373,10 @@ def dtype_policy(name="float32"):
             "registered_name": None}
 
 
-def _k3_object(obj, module):
+def _k3_object(obj, module, version):
     cls = CLASS_RENAMES_K3.get(obj["class_name"], obj["class_name"])
+    if cls in ("Orthogonal", "OrthogonalInitializer"):
+        cls = "Orthogonal" if version >= ORTHOGONAL_RENAMED_IN else "OrthogonalInitializer"
     cfg = dict(obj["config"])
     if cls == "VarianceScaling" and cfg.get("distribution") == "normal":
         cfg["distribution"] = "truncated_normal"   # Keras 3 rejects the old alias
@@ -392,7 +403,7 @@ def k3_layer_config(cls, cfg, version):
     for key, value in list(cfg.items()):
         for suffix, module in OBJECT_MODULES:
             if key.endswith(suffix) and isinstance(value, dict):
-                cfg[key] = _k3_object(value, module)
+                cfg[key] = _k3_object(value, module, version)
     if cls == "LeakyReLU" and "alpha" in cfg:
         cfg["negative_slope"] = cfg.pop("alpha")
     if cls == "ThresholdedReLU":   # gone in Keras 3; ReLU(threshold) differs only at x == theta
@@ -404,6 +415,10 @@ def k3_layer_config(cls, cfg, version):
         cfg.setdefault("threshold", 0.0)
     if cls == "Embedding":
         cfg.pop("input_length", None)
+    if cls in CONV_WITH_GROUPS:
+        cfg.setdefault("groups", 1)
+    if cls == "Dense" and cfg.get("activity_regularizer") is None:
+        cfg.pop("activity_regularizer", None)   # Keras 3 Dense.get_config has no such key
     if cls in RNN_CELLS:
         _fix_rnn(cls, cfg)
         cfg.setdefault("zero_output_for_mask", False)
@@ -473,6 +488,38 @@ def k3_model_config(model, version, input_layer_name="input_layer"):
                 "name": model.name, "trainable": True, "layers": layers,
                 "input_layers": model.input_layers, "output_layers": model.output_layers},
             "registered_name": "Functional"}
+
+
+def tf_keras_v3_config(model):
+    """config.json of a TF 2.13-2.15 `.keras`: Keras 2 layer configs wrapped
+    new-style.  GUESS (no real file here): module names as in error messages
+    seen in public code ("keras.src.engine.functional"), legacy node lists."""
+    k2 = k2_model_config(model)
+    layers = []
+    for raw, entry in zip(_k2_layer_list(model), k2["config"]["layers"]):
+        out = {"module": "keras.layers", "class_name": entry["class_name"],
+               "config": entry["config"], "registered_name": None}
+        in_shape = model.shapes.get(raw, {}).get("input_shape")
+        if entry["class_name"] != "InputLayer" and in_shape is not None:
+            out["build_config"] = {"input_shape": in_shape}
+        for key in ("name", "inbound_nodes"):
+            if key in entry:
+                out[key] = entry[key]
+        layers.append(out)
+    config = dict(k2["config"], layers=layers)
+    if model.kind == "Sequential":
+        return {"module": "keras", "class_name": "Sequential", "config": config,
+                "registered_name": None}
+    return {"module": "keras.src.engine.functional", "class_name": "Functional",
+            "config": config, "registered_name": "Functional"}
+
+
+def _k2_layer_list(model):
+    """Layer names in k2_model_config order (with a synthesized Sequential InputLayer)."""
+    names = [l.name for l in model.layers]
+    if model.kind == "Sequential" and model.layers[0].class_name != "InputLayer":
+        names.insert(0, f"{model.layers[0].name}_input")
+    return names
 
 
 def to_snake_case(name):
@@ -550,7 +597,7 @@ def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_na
         # under _layer_checkpoint_dependencies/ (Keras 3 maps `layers` to it on
         # load), no name attrs, config in tf.keras 2 style.
         keras_version = keras_version if version < (3,) else KERAS2_VERSION
-        config = dict(k2_model_config(model), module="keras", registered_name=None)
+        config = tf_keras_v3_config(model)
         with_names, container = False, "_layer_checkpoint_dependencies"
     else:
         config = k3_model_config(model, version)
