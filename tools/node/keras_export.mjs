@@ -124,6 +124,23 @@ export function saveNpy(file, data, shape) {
   fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), typedBytes(values)]));
 }
 
+const NPY_ARRAYS = { '<f4': [Float32Array, 'float32'], '<i4': [Int32Array, 'int32'] };
+
+/** Read a C-order .npy (<f4 or <i4) written by saveNpy or numpy into a tf.Tensor. */
+export function loadNpy(tf, file) {
+  const b = fs.readFileSync(file);
+  const headerLen = b[6] === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
+  const start = (b[6] === 1 ? 10 : 12) + headerLen;
+  const header = b.toString('latin1', start - headerLen, start);
+  const descr = header.match(/'descr':\s*'([^']+)'/)[1];
+  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: Fortran order`);
+  const shape = header.match(/'shape':\s*\(([^)]*)\)/)[1].split(',').filter((s) => s.trim()).map(Number);
+  if (!NPY_ARRAYS[descr]) throw new Error(`${file}: dtype ${descr} unsupported`);
+  const [Ctor, dtype] = NPY_ARRAYS[descr];
+  const data = new Ctor(b.buffer.slice(b.byteOffset + start, b.byteOffset + b.length));
+  return tf.tensor(data, shape, dtype);
+}
+
 /** Pick the wasm backend (single-threaded, SIMD) with its .wasm files from node_modules. */
 export async function useWasmBackend(tf) {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');

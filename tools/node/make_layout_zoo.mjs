@@ -3,10 +3,11 @@
 // compared with real ones, e.g.
 //   node tools/node/make_layout_zoo.mjs /tmp/zoo
 //   tools/keras_writer_roundtrip.py --keys /tmp/zoo/zoo_rnn.keras /work/shared/keras-real/obaiz1__btc_lstm_k3_12.keras
+//   node tools/node/verify_h5_in_tfjs.mjs /tmp/zoo/zoo_rnn.h5 /tmp/zoo/zoo_rnn.{input,output}.npy
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportModel } from './keras_export.mjs';
+import { exportModel, mulberry32, saveNpy } from './keras_export.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.resolve(process.argv[2] || path.join(REPO, 'build/layout_zoo'));
@@ -51,7 +52,17 @@ function cnnZoo() {
 }
 
 await tf.setBackend('cpu');
+Math.random = mulberry32(7);   // seeds tfjs's unseeded initializers
+const rand = mulberry32(8);
+const inputs = {   // zoo_rnn starts with an Embedding: integer ids as float32
+  zoo_rnn: [[2, 7], () => Math.floor(rand() * 20)],
+  zoo_cnn: [[2, 6, 6, 3], () => 2 * rand() - 1],
+};
 for (const [name, model] of [['zoo_rnn', rnnZoo()], ['zoo_cnn', cnnZoo()]]) {
+  const [shape, draw] = inputs[name];
+  const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, draw), shape);
   await exportModel(model, OUT, name, { jsonWeights: true });
-  console.log(`${OUT}/${name}.{h5,keras,json,_weights.h5}`);
+  saveNpy(path.join(OUT, `${name}.input.npy`), x);
+  saveNpy(path.join(OUT, `${name}.output.npy`), model.predict(x));
+  console.log(`${OUT}/${name}.{h5,keras,json,_weights.h5,input.npy,output.npy}`);
 }
