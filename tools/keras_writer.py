@@ -18,6 +18,15 @@ The layouts were checked against the real files in /work/shared/keras-real
 with tools/check_keras_layout.py; comments marked GUESS are not backed by a
 real file we have.
 
+Python:
+  import keras_writer as kw
+  kw.write_keras2_h5("m.h5", topology, [("dense", "dense/kernel", k), ("dense", "dense/bias", b)])
+  kw.write_keras3_zip("m.keras", topology, weights)   # same arguments
+Only the last path component of a weight name matters (`kernel`, `bias`, ...),
+plus `forward`/`backward` for Bidirectional.  Keras 3 `build_config`s and
+tensor shapes need per-layer shapes (Model.shapes), which keras_export.mjs
+records; without them those entries are left out / null.
+
 CLI (what keras_export.mjs runs):
   keras_writer.py --topology m.topology.json --weights m.weights.json \
       [--h5 m.h5] [--keras m.keras] [--json m.json --weights-h5 m_weights.h5] \
@@ -171,6 +180,11 @@ def _to_k2_input(cls, cfg):
     if cls == "LeakyReLU" and "negative_slope" in cfg:
         cfg["alpha"] = cfg.pop("negative_slope")
     return cfg
+
+
+def as_model(topology):
+    """Writers take a parsed Model or the topology dict itself."""
+    return topology if isinstance(topology, Model) else parse_topology(topology)
 
 
 def group_weights(model, weights):
@@ -343,6 +357,7 @@ def write_k2_weights_group(group, model, by_layer, keras_version):
 
 
 def write_keras2_h5(path, model, weights, keras_version=KERAS2_VERSION):
+    model = as_model(model)
     by_layer = group_weights(model, weights)
     with h5py.File(path, "w") as f:
         # str -> vlen utf8 and bytes -> vlen ascii, matching tf.keras 2.14 files.
@@ -354,6 +369,7 @@ def write_keras2_h5(path, model, weights, keras_version=KERAS2_VERSION):
 
 def write_json_and_weights(json_path, h5_path, model, weights, keras_version=KERAS2_VERSION):
     """`model.to_json()` text plus a `save_weights()` HDF5 (layer_names on the root)."""
+    model = as_model(model)
     doc = dict(k2_model_config(model), keras_version=keras_version, backend="tensorflow")
     with open(json_path, "w") as f:
         f.write(json.dumps(doc))
@@ -588,6 +604,7 @@ def _zip_time():
 def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_names=None,
                      tf_layout=False):
     """Keras 3 `.keras` archive; tf_layout gives the TF 2.12-2.15 variant."""
+    model = as_model(model)
     version = _version_tuple(keras_version)
     if with_names is None:
         with_names = version >= (3, 6)   # `name` attr added in Keras 3.6.0
