@@ -499,10 +499,13 @@ def k3_model_config(model, version, input_layer_name="input_layer"):
         entry["name"] = l.name
         entry["inbound_nodes"] = [_k3_node(model, n) for n in l.inbound_nodes]
         layers.append(entry)
+    # Keras 3 keeps the structure the model was built with; a model built from
+    # single tensors (the usual case) gets a bare [name, node, tensor].
+    bare = lambda refs: refs[0] if len(refs) == 1 else refs
     # GUESS: module/registered_name as Keras 3 writes for functional models.
     return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {
                 "name": model.name, "trainable": True, "layers": layers,
-                "input_layers": model.input_layers, "output_layers": model.output_layers},
+                "input_layers": bare(model.input_layers), "output_layers": bare(model.output_layers)},
             "registered_name": "Functional"}
 
 
