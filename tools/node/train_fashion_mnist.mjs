@@ -3,8 +3,9 @@
 // with keras_export.mjs / keras_writer.py.
 //
 //   cd tools/node && npm ci --ignore-scripts
-//   node train_fashion_mnist.mjs [--out ../../examples/fashion_mnist] [--epochs 4]
-//   node train_fashion_mnist.mjs --load DIR   # skip training, reuse DIR/model.json
+//   node tools/node/train_fashion_mnist.mjs [--out DIR] [--epochs 5] [--batch 64]
+//   node tools/node/train_fashion_mnist.mjs --load build/fashion_mnist_tfjs   # re-export only
+// Output goes to examples/fashion_mnist unless --out says otherwise.
 //
 // The trained model is also kept in tfjs format under build/fashion_mnist_tfjs
 // (override with --save) so the export steps can be redone without retraining.
@@ -19,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exportModel, mulberry32, saveNpy, useWasmBackend, PYTHON } from './keras_export.mjs';
 import { LABELS, loadFashion } from './fashion_data.mjs';
 import { registerWasmConvGrad } from './wasm_conv_grad.mjs';
@@ -28,11 +30,12 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]?.startsWith('--') ? '1' : all[i + 1] ?? '1']);
   return acc;
 }, []));
-const OUT = path.resolve(args.out || '../../examples/fashion_mnist');
-let EPOCHS = Number(args.epochs || 4);
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = path.resolve(args.out || path.join(REPO, 'examples/fashion_mnist'));
+let EPOCHS = Number(args.epochs || 5);
 let BATCH = Number(args.batch || 64);
 const LIMIT = Number(args.limit || 0);                  // > 0: train on the first LIMIT images (smoke runs)
-const SAVE_DIR = path.resolve(args.save || '../../build/fashion_mnist_tfjs');
+const SAVE_DIR = path.resolve(args.save || path.join(REPO, 'build/fashion_mnist_tfjs'));
 const LOAD_DIR = args.load && path.resolve(args.load);
 const PROBE_STEPS = Number(args['probe-steps'] || 0);   // > 0: time a few steps and stop
 const SAMPLE_CLASSES = [9, 2, 1, 6, 5, 7];              // which test classes get sample images
@@ -92,8 +95,8 @@ async function saveTfjs(model, dir, extra) {
 async function loadTfjs(dir) {
   const j = JSON.parse(fs.readFileSync(path.join(dir, 'model.json')));
   const w = fs.readFileSync(path.join(dir, 'weights.bin'));
-  const model = await tf.loadLayersModel(tf.io.fromMemory(j.modelTopology, j.weightSpecs,
-    w.buffer.slice(w.byteOffset, w.byteOffset + w.length)));
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: j.modelTopology,
+    weightSpecs: j.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.length) }));
   return { model, extra: j.extra };
 }
 
@@ -164,6 +167,7 @@ async function exportAll(model, test, trainSeconds) {
   const samples = [];
   for (const cls of SAMPLE_CLASSES) {
     const i = [...Array(test.n).keys()].find((k) => test.labels[k] === cls && argmax(probs, k) === cls);
+    if (i === undefined) throw new Error(`no correctly classified test image of class ${cls}`);
     const slug = LABELS[cls].toLowerCase().replace(/[^a-z]+/g, '_');
     samples.push({ index: i, label_index: cls, label: LABELS[cls], stem: `${cls}_${slug}_idx${i}` });
   }
@@ -174,7 +178,7 @@ async function exportAll(model, test, trainSeconds) {
     s.top1 = s.probabilities.indexOf(Math.max(...s.probabilities));
     saveNpy(path.join(work, `${s.stem}.npy`), Uint8Array.from(test.images.subarray(s.index * 784, (s.index + 1) * 784)), [28, 28]);
   }
-  execFileSync(PYTHON, [path.resolve('../write_gray_images.py'), OUT,
+  execFileSync(PYTHON, [path.join(REPO, 'tools/write_gray_images.py'), OUT,
     ...samples.map((s) => path.join(work, `${s.stem}.npy`))], { stdio: 'inherit' });
 
   fs.writeFileSync(path.join(OUT, 'samples.txt'),
