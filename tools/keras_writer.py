@@ -628,12 +628,14 @@ def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_na
         write_k3_weights(h5, model, by_layer, with_names, container)
     when = _zip_time()
     metadata = {"keras_version": keras_version, "date_saved": when.strftime("%Y-%m-%d@%H:%M:%S")}
+    # As in real files: ZIP_STORED, this member order, the two JSON members
+    # (written with zf.open) dated 1980-01-01, the weights (writestr) dated now.
     stamp = when.timetuple()[:6]
-    with zipfile.ZipFile(path, "w") as zf:   # ZIP_STORED, member order as Keras writes
-        for name, data in (("metadata.json", json.dumps(metadata).encode()),
-                           ("config.json", json.dumps(config).encode()),
-                           ("model.weights.h5", buf.getvalue())):
-            zf.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data, date in (("metadata.json", json.dumps(metadata).encode(), (1980, 1, 1, 0, 0, 0)),
+                                 ("config.json", json.dumps(config).encode(), (1980, 1, 1, 0, 0, 0)),
+                                 ("model.weights.h5", buf.getvalue(), stamp)):
+            zf.writestr(zipfile.ZipInfo(name, date_time=date), data)
 
 
 # -------------------------------------------------------------------------- CLI
@@ -647,7 +649,8 @@ def main(argv=None):
     p.add_argument("--json", help="model.to_json() file to write (with --weights-h5)")
     p.add_argument("--weights-h5", help="save_weights() .h5 to write (with --json)")
     p.add_argument("--keras2-version", default=KERAS2_VERSION)
-    p.add_argument("--keras-version", default=KERAS3_VERSION, help="metadata.json version")
+    p.add_argument("--keras-version", help=f"metadata.json version (default {KERAS3_VERSION}, "
+                   "3.5.0 with --keras-no-name, 2.15.0 with --keras-tf-layout)")
     p.add_argument("--keras-no-name", action="store_true",
                    help="omit the vars `name` attribute (Keras 3.0-3.5 style)")
     p.add_argument("--keras-tf-layout", action="store_true",
@@ -659,7 +662,8 @@ def main(argv=None):
     if a.h5:
         write_keras2_h5(a.h5, model, weights, a.keras2_version)
     if a.keras:
-        write_keras3_zip(a.keras, model, weights, a.keras_version,
+        version = a.keras_version or ("3.5.0" if a.keras_no_name else KERAS3_VERSION)
+        write_keras3_zip(a.keras, model, weights, version,
                          with_names=False if a.keras_no_name else None, tf_layout=a.keras_tf_layout)
     if a.json:
         write_json_and_weights(a.json, a.weights_h5, model, weights, a.keras2_version)
