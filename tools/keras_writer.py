@@ -244,12 +244,9 @@ def _k2_object(obj, module):
 
 
 def _fix_rnn(cls, cfg):
-    # tfjs leaves these unset (null); give the values tfjs actually used.
+    # tfjs leaves this unset (null); give the value tfjs actually used.
     if cls == "LSTM" and cfg.get("unit_forget_bias") is None:
         cfg["unit_forget_bias"] = False
-    if cfg.get("recurrent_activation") == "hard_sigmoid":
-        # Keras 2/tfjs hard_sigmoid is 0.2x+0.5; Keras 3's is x/6+0.5.
-        warn(f"{cfg['name']}: recurrent_activation hard_sigmoid differs between Keras 2 and 3")
 
 
 def k2_layer_config(cls, cfg):
@@ -298,6 +295,7 @@ def k2_model_config(model):
         return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers}}
     layers = [{"class_name": l.class_name, "config": k2_layer_config(l.class_name, l.config),
                "name": l.name, "inbound_nodes": l.inbound_nodes} for l in model.layers]
+    # GUESS (real functional files here are all <= 2.2.4): tf.keras >= 2.13 adds "trainable".
     return {"class_name": "Functional", "config": {
         "name": model.name, "trainable": True, "layers": layers,
         "input_layers": model.input_layers, "output_layers": model.output_layers}}
@@ -437,6 +435,9 @@ def k3_layer_config(cls, cfg, version):
         cfg.pop("activity_regularizer", None)   # Keras 3 Dense.get_config has no such key
     if cls in RNN_CELLS:
         _fix_rnn(cls, cfg)
+        if cfg.get("recurrent_activation") == "hard_sigmoid":
+            # tfjs/Keras 2 hard_sigmoid is 0.2x+0.5, Keras 3's is x/6+0.5.
+            warn(f"{cfg['name']}: hard_sigmoid computes differently in Keras 3")
         cfg.setdefault("zero_output_for_mask", False)
         cfg.setdefault("seed", None)
     if cls in WRAPPERS:
