@@ -1,17 +1,352 @@
 // SPDX-License-Identifier: MIT
-// Keras -> ONNX entry points. The converter is being built (issue #4); until it lands these
-// report that plainly instead of pretending.
+// Keras -> ONNX entry points: reads the file, lists unsupported layers, walks the Keras graph in
+// topological order (inlining nested models), calls one converter per layer class, names the graph's
+// inputs/outputs after Keras's, and validates the result with onnx::checker and shape inference.
 #include "konnx/convert.hpp"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <chrono>
+#include <filesystem>
+
 #include "core/error.hpp"
+#include "core/file.hpp"
+#include "keras/convert_context.hpp"
+#include "keras/model.hpp"
+#include "konnx/version.hpp"
+#include "onnx/model_io.hpp"
 
 namespace konnx {
+namespace {
 
-ConvertResult convert_keras(const std::string& path, const ConvertOptions&) {
-    fail(ErrorCode::kUnsupported, path, ": Keras conversion is not available in this build yet");
+using keras::ConvertContext;
+using keras::InboundNode;
+using keras::KerasModel;
+using keras::KTensor;
+using keras::Layer;
+using keras::TensorRef;
+
+bool is_unsupported_class(const Layer& l, const keras::LayerRegistry& reg) {
+    if (l.nested) return false;
+    if (l.class_name == "Lambda" || l.class_name == "TFOpLambda" || l.class_name == "SlicingOpLambda") return true;
+    if (!reg.find(l.class_name)) return true;
+    return false;
 }
 
-ConvertReport convert_keras_file(const std::string& path, const std::string&, const ConvertOptions& options) {
-    return convert_keras(path, options).report;
+void collect_unsupported(const KerasModel& m, const keras::LayerRegistry& reg, std::vector<std::string>& out) {
+    for (const auto& l : m.layers) {
+        if (l.nested) {
+            collect_unsupported(*l.nested, reg, out);
+            continue;
+        }
+        std::string cls = l.class_name;
+        bool bad = is_unsupported_class(l, reg);
+        if (!bad && l.config.contains("layer") && l.config["layer"].is_object()) {
+            const std::string inner = l.config["layer"].value("class_name", "");
+            if (!reg.find(inner) || inner == "Lambda") {
+                bad = true;
+                cls += "(" + inner + ")";
+            }
+        }
+        if (!bad) continue;
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : l.config.items()) keys.push_back(k);
+        out.push_back(cat("'", l.name, "' (", cls, "; config keys: ", join(keys, ", "), ")"));
+    }
+}
+
+void count_classes(const KerasModel& m, std::map<std::string, int>& counts) {
+    for (const auto& l : m.layers) {
+        if (l.nested) count_classes(*l.nested, counts);
+        ++counts[l.class_name];
+    }
+}
+
+DType dtype_from_keras(const keras::json& config) {
+    std::string d = config.contains("dtype") && config["dtype"].is_string() ? config["dtype"].get<std::string>()
+                                                                             : std::string("float32");
+    if (d == "int32") return DType::kInt32;
+    if (d == "int64") return DType::kInt64;
+    return DType::kFloat32;
+}
+
+class Driver {
+public:
+    Driver(graph::Graph& g, const ConvertOptions& opt, const KerasModel& root) : ctx_(g, opt, root), opt_(opt) {}
+
+    std::vector<KTensor> convert(const KerasModel& m, const std::vector<KTensor>* bound) {
+        std::map<TensorRef, KTensor> produced;
+        // Nested models' node indices start at 1 (node 0 is their own internal call).
+        std::map<std::string, int> offset;
+        std::map<std::string, int> max_ref;
+        auto note = [&](const TensorRef& r) { max_ref[r.layer] = std::max(max_ref[r.layer], r.node_index); };
+        for (const auto& l : m.layers)
+            for (const auto& n : l.inbound_nodes) {
+                for (const auto& r : n.inputs) note(r);
+                for (const auto& [k, rs] : n.tensors)
+                    for (const auto& r : rs) note(r);
+            }
+        for (const auto& r : m.outputs) note(r);
+        for (const auto& l : m.layers)
+            offset[l.name] = l.nested && max_ref[l.name] >= static_cast<int>(l.inbound_nodes.size()) ? 1 : 0;
+        auto key = [&](const TensorRef& r) {
+            return TensorRef{r.layer, r.node_index - (offset.count(r.layer) ? offset[r.layer] : 0), r.tensor_index};
+        };
+        auto resolve = [&](const TensorRef& r) -> const KTensor* {
+            auto it = produced.find(key(r));
+            return it == produced.end() ? nullptr : &it->second;
+        };
+
+        // Inputs.
+        for (std::size_t i = 0; i < m.inputs.size(); ++i) {
+            const Layer* l = m.find(m.inputs[i].layer);
+            check_model(l != nullptr, "model '", m.name, "' input '", m.inputs[i].layer, "' is not a layer");
+            if (bound) {
+                check_model(i < bound->size(), "nested model '", m.name, "' is called with too few inputs");
+                produced[key(m.inputs[i])] = (*bound)[i];
+            } else {
+                produced[key(m.inputs[i])] = make_graph_input(*l);
+            }
+        }
+        // Layer calls in dependency order.
+        struct Call {
+            const Layer* layer;
+            std::size_t node;
+        };
+        std::vector<Call> pending;
+        for (const auto& l : m.layers) {
+            if (l.class_name == "InputLayer") continue;
+            for (std::size_t n = 0; n < l.inbound_nodes.size(); ++n) pending.push_back({&l, n});
+        }
+        while (!pending.empty()) {
+            std::vector<Call> next;
+            for (const auto& call : pending) {
+                const InboundNode& node = call.layer->inbound_nodes[call.node];
+                std::vector<KTensor> ins;
+                std::map<std::string, std::vector<KTensor>> kw;
+                bool ready = true;
+                for (const auto& r : node.inputs) {
+                    const KTensor* t = resolve(r);
+                    if (!t) {
+                        ready = false;
+                        break;
+                    }
+                    ins.push_back(*t);
+                }
+                for (const auto& [k, rs] : node.tensors)
+                    for (const auto& r : rs) {
+                        const KTensor* t = ready ? resolve(r) : nullptr;
+                        if (!t) {
+                            ready = false;
+                            break;
+                        }
+                        kw[k].push_back(*t);
+                    }
+                if (!ready) {
+                    next.push_back(call);
+                    continue;
+                }
+                std::vector<KTensor> outs;
+                if (call.layer->nested) {
+                    for (const auto& [k, ts] : kw)
+                        if (k != "mask") ins.insert(ins.end(), ts.begin(), ts.end());
+                    outs = convert(*call.layer->nested, &ins);
+                } else {
+                    const auto* conv = keras::LayerRegistry::global().find(call.layer->class_name);
+                    if (!conv)
+                        fail(ErrorCode::kUnsupported, "layer '", call.layer->name, "' (", call.layer->class_name,
+                             ") is not supported");
+                    ctx_.begin_layer(*call.layer, &node, ins, kw);
+                    (*conv)(ctx_);
+                    outs = ctx_.end_layer();
+                }
+                for (std::size_t t = 0; t < outs.size(); ++t)
+                    produced[TensorRef{call.layer->name, static_cast<int>(call.node), static_cast<int>(t)}] = outs[t];
+            }
+            if (next.size() == pending.size()) {
+                std::vector<std::string> names;
+                for (const auto& c : next) names.push_back(c.layer->name);
+                fail(ErrorCode::kInvalidModel, "model '", m.name, "': layers with unresolvable inputs (a cycle or ",
+                     "a missing layer): ", join(names, ", "));
+            }
+            pending = std::move(next);
+        }
+        std::vector<KTensor> outs;
+        for (const auto& r : m.outputs) {
+            const KTensor* t = resolve(r);
+            check_model(t != nullptr, "model '", m.name, "': output '", r.layer, "' [", r.node_index, ",",
+                        r.tensor_index, "] is never computed");
+            outs.push_back(*t);
+        }
+        return outs;
+    }
+
+    KTensor make_graph_input(const Layer& l) {
+        const auto& c = l.config;
+        check_model(c.contains("batch_shape") && c["batch_shape"].is_array(), "input layer '", l.name,
+                    "' declares no shape");
+        Shape shape;
+        for (const auto& d : c["batch_shape"]) shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
+        check_model(!shape.empty(), "input layer '", l.name, "' has rank 0");
+        if (opt_.batch_size > 0) shape[0] = opt_.batch_size;
+        if (auto it = opt_.input_shapes.find(l.name); it != opt_.input_shapes.end()) {
+            const auto& fix = it->second;
+            const std::size_t off = fix.size() == shape.size() ? 0 : 1;
+            if (fix.size() + off != shape.size())
+                fail(ErrorCode::kInvalidArgument, "--input-shape for '", l.name, "' has ", fix.size(),
+                     " dims, the input has rank ", shape.size());
+            for (std::size_t i = 0; i < fix.size(); ++i)
+                if (fix[i] > 0) shape[i + off] = fix[i];
+        }
+        KTensor t;
+        t.shape = shape;
+        t.dtype = dtype_from_keras(c);
+        const bool nchw = std::find(opt_.inputs_as_nchw.begin(), opt_.inputs_as_nchw.end(), l.name) !=
+                          opt_.inputs_as_nchw.end();
+        t.perm = nchw ? keras::channels_first_perm(shape.size()) : keras::identity_perm(shape.size());
+        t.value = l.name;
+        graph::ValueInfo vi;
+        vi.name = l.name;
+        vi.dtype = t.dtype;
+        vi.has_shape = true;
+        const Shape phys = t.physical_shape();
+        for (std::size_t i = 0; i < phys.size(); ++i) {
+            Dim d;
+            d.size = phys[i];
+            if (d.size < 0) d.symbol = i == 0 ? "N" : cat(l.name, "_d", i);
+            vi.shape.push_back(d);
+        }
+        ctx_.graph().inputs.push_back(vi);
+        return t;
+    }
+
+    ConvertContext ctx_;
+    const ConvertOptions& opt_;
+};
+
+void rename_value(graph::Graph& g, const std::string& from, const std::string& to) {
+    for (auto& n : g.nodes) {
+        for (auto& v : n.inputs)
+            if (v == from) v = to;
+        for (auto& v : n.outputs)
+            if (v == from) v = to;
+    }
+}
+
+void validate(const std::string& bytes) {
+    onnx::ModelProto proto;
+    if (!proto.ParseFromString(bytes)) fail(ErrorCode::kInternal, "converter produced an unparsable ModelProto");
+    try {
+        onnx::checker::check_model(proto);
+        onnx::ShapeInferenceOptions options(true, 1, false);
+        onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+        std::string msg = e.what();
+        std::replace(msg.begin(), msg.end(), '\n', ' ');
+        fail(ErrorCode::kInternal, "converted model fails ONNX validation: ", msg);
+    }
+}
+
+}  // namespace
+
+ConvertResult convert_keras(const std::string& path, const ConvertOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (options.opset < 13 || options.opset > 17)
+        fail(ErrorCode::kUnsupported, "opset ", options.opset, " is not supported (13 to 17)");
+    KerasModel model = keras::read_keras_model(path, options.weights_path);
+    const auto& reg = keras::LayerRegistry::global();
+
+    std::vector<std::string> bad;
+    collect_unsupported(model, reg, bad);
+    if (!bad.empty())
+        fail(ErrorCode::kUnsupported, path, ": cannot convert ", bad.size(), " unsupported layer(s) (Lambda and ",
+             "custom layers hold Python code that konnx never runs): ", join(bad, "; "));
+
+    graph::Model onnx_model;
+    onnx_model.ir_version = 8;
+    onnx_model.opsets = {{"", options.opset}};
+    onnx_model.producer_name = "konnx";
+    onnx_model.producer_version = version();
+    onnx_model.metadata = {{"keras_version", model.keras_version}, {"backend", model.backend},
+                           {"source", std::filesystem::path(path).filename().string()}};
+    graph::Graph& g = onnx_model.graph;
+    g.name = model.name.empty() ? "keras_model" : model.name;
+
+    Driver driver(g, options, model);
+    // Reserve the interface names so internal values never take them.
+    std::vector<std::string> out_names;
+    for (const auto& r : model.inputs) driver.ctx_.unique_value(r.layer);
+    {
+        std::map<std::string, int> uses;
+        for (const auto& r : model.outputs) ++uses[r.layer];
+        for (const auto& r : model.outputs) {
+            std::string n = uses[r.layer] > 1 ? cat(r.layer, ":", r.tensor_index) : r.layer;
+            out_names.push_back(driver.ctx_.unique_value(n));
+        }
+    }
+    std::vector<KTensor> outs = driver.convert(model, nullptr);
+
+    std::set<std::string> renamed;
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+        Layer dummy;
+        dummy.name = out_names[i];
+        dummy.class_name = "output";
+        driver.ctx_.begin_layer(dummy, nullptr, {}, {});
+        std::string v = driver.ctx_.as_keras(outs[i]);
+        bool is_input = false;
+        for (const auto& in : g.inputs) is_input = is_input || in.name == v;
+        if (is_input || renamed.count(v) || g.initializers.count(v)) {
+            driver.ctx_.emit1("Identity", {v});
+            v = g.nodes.back().outputs[0];
+        }
+        rename_value(g, v, out_names[i]);
+        renamed.insert(out_names[i]);
+        graph::ValueInfo vi;
+        vi.name = out_names[i];
+        vi.dtype = outs[i].dtype;
+        vi.has_shape = true;
+        for (std::size_t a = 0; a < outs[i].shape.size(); ++a) {
+            Dim d;
+            d.size = a == 0 && options.batch_size <= 0 ? -1 : outs[i].shape[a];
+            if (d.size < 0 && a == 0) d.symbol = "N";
+            vi.shape.push_back(d);
+        }
+        g.outputs.push_back(vi);
+    }
+
+    ConvertResult result;
+    result.onnx_bytes = onnxio::serialize_model(onnx_model);
+    validate(result.onnx_bytes);
+
+    auto& rep = result.report;
+    rep.keras_version = model.keras_version;
+    rep.backend = model.backend;
+    std::map<std::string, int> classes, ops;
+    count_classes(model, classes);
+    for (const auto& n : g.nodes) ++ops[n.op_type];
+    rep.layers_by_class.assign(classes.begin(), classes.end());
+    rep.nodes_by_op.assign(ops.begin(), ops.end());
+    rep.parameters = model.parameter_count();
+    rep.transposes_left = ops.count("Transpose") ? ops["Transpose"] : 0;
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+ConvertReport convert_keras_file(const std::string& path, const std::string& output_path,
+                                 const ConvertOptions& options) {
+    std::error_code ec;
+    if (std::filesystem::exists(output_path, ec) && std::filesystem::exists(path, ec) &&
+        std::filesystem::equivalent(path, output_path, ec))
+        fail(ErrorCode::kInvalidArgument, output_path, ": refusing to overwrite the input file");
+    if (!options.weights_path.empty() && std::filesystem::exists(output_path, ec) &&
+        std::filesystem::equivalent(options.weights_path, output_path, ec))
+        fail(ErrorCode::kInvalidArgument, output_path, ": refusing to overwrite the weights file");
+    ConvertResult r = convert_keras(path, options);
+    write_file_atomic(output_path, r.onnx_bytes);
+    r.report.seconds = r.report.seconds;
+    return r.report;
 }
 
 }  // namespace konnx
