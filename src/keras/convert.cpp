@@ -29,7 +29,7 @@ using keras::Layer;
 using keras::TensorRef;
 
 bool is_unsupported_class(const Layer& l, const keras::LayerRegistry& reg) {
-    if (l.nested) return false;
+    if (l.nested || l.class_name == "InputLayer") return false;
     if (l.class_name == "Lambda" || l.class_name == "TFOpLambda" || l.class_name == "SlicingOpLambda") return true;
     if (!reg.find(l.class_name)) return true;
     return false;
@@ -52,7 +52,8 @@ void collect_unsupported(const KerasModel& m, const keras::LayerRegistry& reg, s
         }
         if (!bad) continue;
         std::vector<std::string> keys;
-        for (const auto& [k, v] : l.config.items()) keys.push_back(k);
+        for (const auto& [k, v] : l.config.items())
+            keys.push_back(k);
         out.push_back(cat("'", l.name, "' (", cls, "; config keys: ", join(keys, ", "), ")"));
     }
 }
@@ -66,7 +67,7 @@ void count_classes(const KerasModel& m, std::map<std::string, int>& counts) {
 
 DType dtype_from_keras(const keras::json& config) {
     std::string d = config.contains("dtype") && config["dtype"].is_string() ? config["dtype"].get<std::string>()
-                                                                             : std::string("float32");
+                                                                            : std::string("float32");
     if (d == "int32") return DType::kInt32;
     if (d == "int64") return DType::kInt64;
     return DType::kFloat32;
@@ -84,11 +85,14 @@ public:
         auto note = [&](const TensorRef& r) { max_ref[r.layer] = std::max(max_ref[r.layer], r.node_index); };
         for (const auto& l : m.layers)
             for (const auto& n : l.inbound_nodes) {
-                for (const auto& r : n.inputs) note(r);
+                for (const auto& r : n.inputs)
+                    note(r);
                 for (const auto& [k, rs] : n.tensors)
-                    for (const auto& r : rs) note(r);
+                    for (const auto& r : rs)
+                        note(r);
             }
-        for (const auto& r : m.outputs) note(r);
+        for (const auto& r : m.outputs)
+            note(r);
         for (const auto& l : m.layers)
             offset[l.name] = l.nested && max_ref[l.name] >= static_cast<int>(l.inbound_nodes.size()) ? 1 : 0;
         auto key = [&](const TensorRef& r) {
@@ -118,7 +122,8 @@ public:
         std::vector<Call> pending;
         for (const auto& l : m.layers) {
             if (l.class_name == "InputLayer") continue;
-            for (std::size_t n = 0; n < l.inbound_nodes.size(); ++n) pending.push_back({&l, n});
+            for (std::size_t n = 0; n < l.inbound_nodes.size(); ++n)
+                pending.push_back({&l, n});
         }
         while (!pending.empty()) {
             std::vector<Call> next;
@@ -167,7 +172,8 @@ public:
             }
             if (next.size() == pending.size()) {
                 std::vector<std::string> names;
-                for (const auto& c : next) names.push_back(c.layer->name);
+                for (const auto& c : next)
+                    names.push_back(c.layer->name);
                 fail(ErrorCode::kInvalidModel, "model '", m.name, "': layers with unresolvable inputs (a cycle or ",
                      "a missing layer): ", join(names, ", "));
             }
@@ -188,7 +194,8 @@ public:
         check_model(c.contains("batch_shape") && c["batch_shape"].is_array(), "input layer '", l.name,
                     "' declares no shape");
         Shape shape;
-        for (const auto& d : c["batch_shape"]) shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
+        for (const auto& d : c["batch_shape"])
+            shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
         check_model(!shape.empty(), "input layer '", l.name, "' has rank 0");
         if (opt_.batch_size > 0) shape[0] = opt_.batch_size;
         if (auto it = opt_.input_shapes.find(l.name); it != opt_.input_shapes.end()) {
@@ -203,8 +210,8 @@ public:
         KTensor t;
         t.shape = shape;
         t.dtype = dtype_from_keras(c);
-        const bool nchw = std::find(opt_.inputs_as_nchw.begin(), opt_.inputs_as_nchw.end(), l.name) !=
-                          opt_.inputs_as_nchw.end();
+        const bool nchw =
+            std::find(opt_.inputs_as_nchw.begin(), opt_.inputs_as_nchw.end(), l.name) != opt_.inputs_as_nchw.end();
         t.perm = nchw ? keras::channels_first_perm(shape.size()) : keras::identity_perm(shape.size());
         t.value = l.name;
         graph::ValueInfo vi;
@@ -269,7 +276,8 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     onnx_model.opsets = {{"", options.opset}};
     onnx_model.producer_name = "konnx";
     onnx_model.producer_version = version();
-    onnx_model.metadata = {{"keras_version", model.keras_version}, {"backend", model.backend},
+    onnx_model.metadata = {{"keras_version", model.keras_version},
+                           {"backend", model.backend},
                            {"source", std::filesystem::path(path).filename().string()}};
     graph::Graph& g = onnx_model.graph;
     g.name = model.name.empty() ? "keras_model" : model.name;
@@ -277,10 +285,12 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     Driver driver(g, options, model);
     // Reserve the interface names so internal values never take them.
     std::vector<std::string> out_names;
-    for (const auto& r : model.inputs) driver.ctx_.unique_value(r.layer);
+    for (const auto& r : model.inputs)
+        driver.ctx_.unique_value(r.layer);
     {
         std::map<std::string, int> uses;
-        for (const auto& r : model.outputs) ++uses[r.layer];
+        for (const auto& r : model.outputs)
+            ++uses[r.layer];
         for (const auto& r : model.outputs) {
             std::string n = uses[r.layer] > 1 ? cat(r.layer, ":", r.tensor_index) : r.layer;
             out_names.push_back(driver.ctx_.unique_value(n));
@@ -296,7 +306,8 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
         driver.ctx_.begin_layer(dummy, nullptr, {}, {});
         std::string v = driver.ctx_.as_keras(outs[i]);
         bool is_input = false;
-        for (const auto& in : g.inputs) is_input = is_input || in.name == v;
+        for (const auto& in : g.inputs)
+            is_input = is_input || in.name == v;
         if (is_input || renamed.count(v) || g.initializers.count(v)) {
             driver.ctx_.emit1("Identity", {v});
             v = g.nodes.back().outputs[0];
@@ -325,7 +336,8 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     rep.backend = model.backend;
     std::map<std::string, int> classes, ops;
     count_classes(model, classes);
-    for (const auto& n : g.nodes) ++ops[n.op_type];
+    for (const auto& n : g.nodes)
+        ++ops[n.op_type];
     rep.layers_by_class.assign(classes.begin(), classes.end());
     rep.nodes_by_op.assign(ops.begin(), ops.end());
     rep.parameters = model.parameter_count();

@@ -11,7 +11,8 @@ using graph::Attribute;
 
 Shape KTensor::physical_shape() const {
     Shape s(perm.size());
-    for (std::size_t i = 0; i < perm.size(); ++i) s[i] = shape[static_cast<std::size_t>(perm[i])];
+    for (std::size_t i = 0; i < perm.size(); ++i)
+        s[i] = shape[static_cast<std::size_t>(perm[i])];
     return s;
 }
 
@@ -25,20 +26,23 @@ int KTensor::physical_axis(int axis) const {
 
 std::vector<int> identity_perm(std::size_t rank) {
     std::vector<int> p(rank);
-    for (std::size_t i = 0; i < rank; ++i) p[i] = static_cast<int>(i);
+    for (std::size_t i = 0; i < rank; ++i)
+        p[i] = static_cast<int>(i);
     return p;
 }
 
 std::vector<int> channels_first_perm(std::size_t rank) {
     if (rank < 3) return identity_perm(rank);
     std::vector<int> p = {0, static_cast<int>(rank) - 1};
-    for (std::size_t i = 1; i + 1 < rank; ++i) p.push_back(static_cast<int>(i));
+    for (std::size_t i = 1; i + 1 < rank; ++i)
+        p.push_back(static_cast<int>(i));
     return p;
 }
 
 std::vector<std::string> LayerRegistry::classes() const {
     std::vector<std::string> out;
-    for (const auto& [k, v] : converters_) out.push_back(k);
+    for (const auto& [k, v] : converters_)
+        out.push_back(k);
     return out;
 }
 
@@ -146,14 +150,16 @@ std::vector<int64_t> ConvertContext::ints(const char* key, std::size_t n, int64_
 
 std::string ConvertContext::unique_value(const std::string& hint) {
     std::string name = hint;
-    for (int k = 1; value_names_.count(name); ++k) name = cat(hint, "_", k);
+    for (int k = 1; value_names_.count(name); ++k)
+        name = cat(hint, "_", k);
     value_names_.insert(name);
     return name;
 }
 
 std::string ConvertContext::unique_node(const std::string& hint) {
     std::string name = hint;
-    for (int k = 1; node_names_.count(name); ++k) name = cat(hint, "_", k);
+    for (int k = 1; node_names_.count(name); ++k)
+        name = cat(hint, "_", k);
     node_names_.insert(name);
     return name;
 }
@@ -224,8 +230,7 @@ KTensor ConvertContext::activation(const KTensor& t, const std::string& act_in) 
         return unary("HardSigmoid", {{"alpha", Attribute::of_float(alpha)}, {"beta", Attribute::of_float(0.5f)}});
     }
     if (act == "softmax" || act == "log_softmax")
-        return unary(act == "softmax" ? "Softmax" : "LogSoftmax",
-                     {{"axis", Attribute::of_int(t.physical_axis(-1))}});
+        return unary(act == "softmax" ? "Softmax" : "LogSoftmax", {{"axis", Attribute::of_int(t.physical_axis(-1))}});
     if (act == "relu6") {
         out.value = emit1("Clip", {t.value, scalar_f32(0, "zero"), scalar_f32(6, "six")});
         return out;
@@ -236,8 +241,9 @@ KTensor ConvertContext::activation(const KTensor& t, const std::string& act_in) 
         return out;
     }
     if (act == "hard_swish" || act == "hard_silu") {
-        const std::string hs = emit1("HardSigmoid", {t.value}, {{"alpha", Attribute::of_float(1.0f / 6.0f)},
-                                                                {"beta", Attribute::of_float(0.5f)}});
+        const std::string hs =
+            emit1("HardSigmoid", {t.value},
+                  {{"alpha", Attribute::of_float(1.0f / 6.0f)}, {"beta", Attribute::of_float(0.5f)}});
         out.value = emit1("Mul", {t.value, hs});
         return out;
     }
@@ -256,8 +262,8 @@ KTensor ConvertContext::activation(const KTensor& t, const std::string& act_in) 
         const std::string inner = emit1("Add", {t.value, emit1("Mul", {x3, scalar_f32(0.044715f, "c")})});
         const std::string th =
             emit1("Tanh", {emit1("Mul", {inner, scalar_f32(float(std::sqrt(2.0 / M_PI)), "sqrt_2_pi")})});
-        out.value = emit1("Mul", {emit1("Mul", {t.value, scalar_f32(0.5f, "half")}),
-                                  emit1("Add", {th, scalar_f32(1, "one")})});
+        out.value =
+            emit1("Mul", {emit1("Mul", {t.value, scalar_f32(0.5f, "half")}), emit1("Add", {th, scalar_f32(1, "one")})});
         return out;
     }
     if (act == "log_sigmoid") {

@@ -182,7 +182,8 @@ std::vector<std::string> read_string_attr(hid_t attr, const std::string& where, 
         std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
         if (n > 0 && H5Aread(attr, mem.get(), ptrs.data()) < 0)
             fail(ErrorCode::kInvalidModel, where, ": cannot read string attribute");
-        for (char* p : ptrs) out.emplace_back(p ? p : "");
+        for (char* p : ptrs)
+            out.emplace_back(p ? p : "");
         if (n > 0) H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
         return out;
     }
@@ -216,8 +217,7 @@ std::optional<std::string> H5File::attr_string(const std::string& path, const st
 std::vector<std::string> H5File::attr_strings(const std::string& path, const std::string& name) const {
     auto read_one = [&](const std::string& attr_name) {
         const std::string where = cat(label_, ": attribute '", attr_name, "' of '", norm(path), "'");
-        Handle attr(H5Aopen_by_name(id_, norm(path).c_str(), attr_name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                    H5Aclose);
+        Handle attr(H5Aopen_by_name(id_, norm(path).c_str(), attr_name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
         if (!attr.ok()) fail(ErrorCode::kInvalidModel, where, ": cannot open");
         bool is_string = false;
         auto values = read_string_attr(attr.get(), where, is_string);
@@ -247,7 +247,8 @@ Shape H5File::dataset_shape(const std::string& path) const {
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
     Shape shape(dims.begin(), dims.end());
     for (auto d : shape)
-        if (d < 0 || d > kMaxElements) fail(ErrorCode::kLimitExceeded, label_, ": dataset '", norm(path), "' too large");
+        if (d < 0 || d > kMaxElements)
+            fail(ErrorCode::kLimitExceeded, label_, ": dataset '", norm(path), "' too large");
     return shape;
 }
 

@@ -56,7 +56,9 @@ std::vector<std::string> KerasArchive::members() const {
     return out;
 }
 
-bool KerasArchive::has(const std::string& member) const { return zip_name_locate(as_zip(zip_), member.c_str(), 0) >= 0; }
+bool KerasArchive::has(const std::string& member) const {
+    return zip_name_locate(as_zip(zip_), member.c_str(), 0) >= 0;
+}
 
 std::vector<std::byte> KerasArchive::read(const std::string& member, std::size_t max_bytes) const {
     const std::string where = cat(path_, ": member '", member, "'");

@@ -26,9 +26,9 @@ bool is_keras3_tensor(const json& j) {
 }
 
 TensorRef ref_from_history(const json& h, const std::string& where) {
-    check_model(h.is_array() && h.size() >= 3 && h[0].is_string() && h[1].is_number_integer() &&
-                    h[2].is_number_integer(),
-                where, ": malformed tensor reference ", h.dump().substr(0, 200));
+    check_model(
+        h.is_array() && h.size() >= 3 && h[0].is_string() && h[1].is_number_integer() && h[2].is_number_integer(),
+        where, ": malformed tensor reference ", h.dump().substr(0, 200));
     return {h[0].get<std::string>(), h[1].get<int>(), h[2].get<int>()};
 }
 
@@ -39,9 +39,11 @@ void collect_refs(const json& j, std::vector<TensorRef>& out, const std::string&
     } else if (allow_triples && is_tensor_ref_array(j)) {
         out.push_back(ref_from_history(j, where));
     } else if (j.is_array()) {
-        for (const auto& e : j) collect_refs(e, out, where, allow_triples);
+        for (const auto& e : j)
+            collect_refs(e, out, where, allow_triples);
     } else if (j.is_object() && !j.contains("class_name")) {
-        for (const auto& [k, v] : j.items()) collect_refs(v, out, where, allow_triples);
+        for (const auto& [k, v] : j.items())
+            collect_refs(v, out, where, allow_triples);
     }
 }
 
@@ -128,10 +130,11 @@ void upgrade_keras1(std::string& cls, json& c, const std::string& backend) {
     if (c.contains("filter_length") && !c.contains("kernel_size")) c["kernel_size"] = json::array({c["filter_length"]});
     if (c.contains("subsample_length") && !c.contains("strides")) c["strides"] = json::array({c["subsample_length"]});
     if (c.contains("pool_length") && !c.contains("pool_size")) c["pool_size"] = json::array({c["pool_length"]});
-    if (c.contains("stride") && !c.contains("strides")) c["strides"] = c["stride"].is_null() ? json() : json::array({c["stride"]});
+    if (c.contains("stride") && !c.contains("strides"))
+        c["strides"] = c["stride"].is_null() ? json() : json::array({c["stride"]});
     if (c.contains("dim_ordering") && !c.contains("data_format"))
-        c["data_format"] = ordering_to_format(c["dim_ordering"].is_string() ? c["dim_ordering"].get<std::string>() : "",
-                                              backend);
+        c["data_format"] =
+            ordering_to_format(c["dim_ordering"].is_string() ? c["dim_ordering"].get<std::string>() : "", backend);
     if (c.contains("length") && cls == "UpSampling1D" && !c.contains("size")) c["size"] = c["length"];
 }
 
@@ -164,7 +167,8 @@ Layer parse_layer(const json& lj, const std::string& keras_version, const std::s
     if (layer.config.contains("batch_input_shape") && !layer.config.contains("batch_shape"))
         layer.config["batch_shape"] = layer.config["batch_input_shape"];
     if (lj.contains("inbound_nodes") && lj["inbound_nodes"].is_array())
-        for (const auto& node : lj["inbound_nodes"]) layer.inbound_nodes.push_back(parse_node(node, lwhere));
+        for (const auto& node : lj["inbound_nodes"])
+            layer.inbound_nodes.push_back(parse_node(node, lwhere));
     static const std::set<std::string> containers = {"Model", "Functional", "Sequential"};
     if (containers.count(layer.class_name))
         layer.nested = parse_container(layer.class_name, layer.config, keras_version, backend, lwhere);
@@ -197,7 +201,8 @@ std::shared_ptr<KerasModel> parse_container(const std::string& cls, const json& 
         }
         if (model->name.empty()) model->name = "sequential";
         std::vector<Layer> parsed;
-        for (const auto& lj : *layers) parsed.push_back(parse_layer(lj, kv, backend, where));
+        for (const auto& lj : *layers)
+            parsed.push_back(parse_layer(lj, kv, backend, where));
         check_model(!parsed.empty(), where, ": empty Sequential model");
         std::string prev;
         if (parsed[0].class_name != "InputLayer") {
@@ -231,7 +236,8 @@ std::shared_ptr<KerasModel> parse_container(const std::string& cls, const json& 
     check_model(config.is_object() && config.contains("layers") && config["layers"].is_array(), where, ": ", cls,
                 " config without a layer list");
     model->name = config.value("name", std::string("model"));
-    for (const auto& lj : config["layers"]) model->layers.push_back(parse_layer(lj, kv, backend, where));
+    for (const auto& lj : config["layers"])
+        model->layers.push_back(parse_layer(lj, kv, backend, where));
     model->inputs = parse_io_list(config.value("input_layers", json()), where);
     model->outputs = parse_io_list(config.value("output_layers", json()), where);
     check_model(!model->inputs.empty() && !model->outputs.empty(), where, ": model '", model->name,
@@ -270,7 +276,8 @@ const Layer* KerasModel::find(const std::string& layer_name) const {
 int64_t KerasModel::parameter_count() const {
     int64_t n = 0;
     for (const auto& l : layers) {
-        for (const auto& w : l.weights) n += w.numel();
+        for (const auto& w : l.weights)
+            n += w.numel();
         if (l.nested) n += l.nested->parameter_count();
     }
     return n;
@@ -283,7 +290,8 @@ std::string to_snake_case(const std::string& class_name) {
     std::string s = std::regex_replace(class_name, non_word, "");
     s = std::regex_replace(s, upper_word, "$1_$2");
     s = std::regex_replace(s, lower_upper, "$1_$2");
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (auto& ch : s)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return s;
 }
 

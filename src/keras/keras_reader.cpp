@@ -77,7 +77,8 @@ void upgrade_weights(Layer& l, const std::string& keras_version, const std::stri
     if (backend == "theano" && convs.count(l.class_name) && !w.empty() && w[0].rank() >= 3) {
         // Theano convolutions are true convolutions: TensorFlow-style kernels are flipped spatially.
         std::vector<int> axes;
-        for (std::size_t a = 0; a + 2 < w[0].rank(); ++a) axes.push_back(static_cast<int>(a));
+        for (std::size_t a = 0; a + 2 < w[0].rank(); ++a)
+            axes.push_back(static_cast<int>(a));
         w[0] = flip(w[0], axes);
         if (l.class_name == "ConvLSTM2D" && w.size() > 1) w[1] = flip(w[1], axes);
     }
@@ -96,7 +97,8 @@ void upgrade_all(KerasModel& m) {
 
 void load_h5_weights(const H5File& f, const std::string& root, KerasModel& model) {
     std::set<std::string> names_in_file;
-    for (const auto& n : f.attr_strings(root, "layer_names")) names_in_file.insert(n);
+    for (const auto& n : f.attr_strings(root, "layer_names"))
+        names_in_file.insert(n);
     for (auto& layer : model.layers) {
         if (!names_in_file.count(layer.name)) continue;
         const std::string group = root + "/" + layer.name;
@@ -118,7 +120,8 @@ void load_h5_weights(const H5File& f, const std::string& root, KerasModel& model
         std::vector<Layer*> leaves;
         leaf_layers(*layer.nested, leaves);
         std::map<std::string, Layer*> by_name;
-        for (auto* l : leaves) by_name.emplace(l->name, l);
+        for (auto* l : leaves)
+            by_name.emplace(l->name, l);
         for (std::size_t i = 0; i < weights.size(); ++i) {
             Layer* owner = nullptr;
             for (const auto& part : split(weight_names[i], '/'))
@@ -154,8 +157,8 @@ std::vector<Tensor> collect_vars(const H5File& f, const std::string& group) {
             out.push_back(f.read_float(vars + "/" + numbered[i].second));
         }
     }
-    static const std::vector<std::string> priority = {"cell",      "forward_layer", "backward_layer", "layer",
-                                                      "query_dense", "key_dense",   "value_dense",    "output_dense"};
+    static const std::vector<std::string> priority = {"cell",        "forward_layer", "backward_layer", "layer",
+                                                      "query_dense", "key_dense",     "value_dense",    "output_dense"};
     std::vector<std::string> kids;
     for (const auto& c : f.children(group))
         if (c != "vars" && c != "layers" && f.is_group(group + "/" + c)) kids.push_back(c);
@@ -180,7 +183,8 @@ void load_keras_weights(const H5File& f, const std::string& container, KerasMode
     }
     if (!f.is_group(layers_group)) {
         bool any = false;
-        for (const auto& l : model.layers) any = any || l.class_name != "InputLayer";
+        for (const auto& l : model.layers)
+            any = any || l.class_name != "InputLayer";
         if (any) fail(ErrorCode::kInvalidModel, f.label(), ": no 'layers' group under '", container, "'");
         return;
     }
@@ -215,7 +219,8 @@ void load_keras_weights(const H5File& f, const std::string& container, KerasMode
             load_keras_weights(f, group, *layer.nested);
         } else {
             layer.weights = collect_vars(f, group);
-            for (std::size_t i = 0; i < layer.weights.size(); ++i) layer.weight_names.push_back(cat(group, "#", i));
+            for (std::size_t i = 0; i < layer.weights.size(); ++i)
+                layer.weight_names.push_back(cat(group, "#", i));
         }
     }
 }
@@ -240,8 +245,10 @@ KerasModel read_keras_zip(const std::string& path) {
         fail(ErrorCode::kUnsupported, path, ": model.weights.npz weight stores are not supported");
     } else {
         bool sharded = false;
-        for (const auto& m : zip.members()) sharded = sharded || m.find(".weights.json") != std::string::npos;
-        fail(ErrorCode::kUnsupported, path, sharded ? ": sharded weight stores are not supported" : ": no model.weights.h5");
+        for (const auto& m : zip.members())
+            sharded = sharded || m.find(".weights.json") != std::string::npos;
+        fail(ErrorCode::kUnsupported, path,
+             sharded ? ": sharded weight stores are not supported" : ": no model.weights.h5");
     }
     return model;
 }

@@ -15,11 +15,13 @@ Tensor permute(const Tensor& in, const std::vector<int>& perm) {
     KONNX_ASSERT(in.dtype() == DType::kFloat32 && perm.size() == in.rank());
     const std::size_t r = in.rank();
     Shape out_shape(r);
-    for (std::size_t i = 0; i < r; ++i) out_shape[i] = in.dim(static_cast<std::size_t>(perm[i]));
+    for (std::size_t i = 0; i < r; ++i)
+        out_shape[i] = in.dim(static_cast<std::size_t>(perm[i]));
     Tensor out = Tensor::empty(DType::kFloat32, out_shape);
     const auto in_strides = strides_of(in.shape());
     std::vector<int64_t> src_stride(r);
-    for (std::size_t i = 0; i < r; ++i) src_stride[i] = in_strides[static_cast<std::size_t>(perm[i])];
+    for (std::size_t i = 0; i < r; ++i)
+        src_stride[i] = in_strides[static_cast<std::size_t>(perm[i])];
     const float* src = in.data<float>();
     float* dst = out.data<float>();
     const int64_t n = out.numel();
@@ -43,7 +45,8 @@ Tensor flip(const Tensor& in, const std::vector<int>& axes) {
     const std::size_t r = in.rank();
     Tensor out = Tensor::empty(DType::kFloat32, in.shape());
     std::vector<bool> flipped(r, false);
-    for (int a : axes) flipped[static_cast<std::size_t>(a)] = true;
+    for (int a : axes)
+        flipped[static_cast<std::size_t>(a)] = true;
     const auto strides = strides_of(in.shape());
     const float* src = in.data<float>();
     float* dst = out.data<float>();
@@ -69,8 +72,8 @@ Tensor concat(const std::vector<Tensor>& parts, int axis) {
     for (const auto& p : parts) {
         check_model(p.rank() == shape.size(), "cannot concatenate weights of different ranks");
         for (std::size_t a = 0; a < shape.size(); ++a)
-            check_model(a == ax || p.dim(a) == shape[a], "cannot concatenate weights ", shape_str(p.shape()),
-                        " and ", shape_str(shape));
+            check_model(a == ax || p.dim(a) == shape[a], "cannot concatenate weights ", shape_str(p.shape()), " and ",
+                        shape_str(shape));
         total += p.dim(ax);
     }
     shape[ax] = total;

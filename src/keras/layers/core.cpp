@@ -46,17 +46,20 @@ void identity(ConvertContext& ctx) { ctx.set_output(ctx.input()); }
 void flatten(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
     std::vector<int> order = identity_perm(x.rank());
-    if (ctx.channels_first() && x.rank() >= 3) order = [&] {
-        // Keras permutes channels-first inputs to channels-last before flattening.
-        std::vector<int> p = {0};
-        for (std::size_t i = 2; i < x.rank(); ++i) p.push_back(static_cast<int>(i));
-        p.push_back(1);
-        return p;
-    }();
+    if (ctx.channels_first() && x.rank() >= 3)
+        order = [&] {
+            // Keras permutes channels-first inputs to channels-last before flattening.
+            std::vector<int> p = {0};
+            for (std::size_t i = 2; i < x.rank(); ++i)
+                p.push_back(static_cast<int>(i));
+            p.push_back(1);
+            return p;
+        }();
     KTensor y;
     y.value = ctx.emit1("Flatten", {ctx.as_perm(x, order)}, {{"axis", Attribute::of_int(1)}});
     int64_t n = 1;
-    for (std::size_t i = 1; i < x.rank(); ++i) n = (n < 0 || x.shape[i] < 0) ? -1 : n * x.shape[i];
+    for (std::size_t i = 1; i < x.rank(); ++i)
+        n = (n < 0 || x.shape[i] < 0) ? -1 : n * x.shape[i];
     y.shape = {x.shape[0], n};
     y.perm = {0, 1};
     ctx.set_output(y);
@@ -70,14 +73,17 @@ void reshape(ConvertContext& ctx) {
     int64_t known = 1, unknown_at = -1;
     for (const auto& d : ctx.config()["target_shape"]) {
         const int64_t v = d.is_number_integer() ? d.get<int64_t>() : -1;
-        if (v < 0) unknown_at = static_cast<int64_t>(out.size());
-        else known *= v;
+        if (v < 0)
+            unknown_at = static_cast<int64_t>(out.size());
+        else
+            known *= v;
         target.push_back(v < 0 ? -1 : v);
         out.push_back(v);
     }
     if (unknown_at >= 0) {
         int64_t total = 1;
-        for (std::size_t i = 1; i < x.rank(); ++i) total = (total < 0 || x.shape[i] < 0) ? -1 : total * x.shape[i];
+        for (std::size_t i = 1; i < x.rank(); ++i)
+            total = (total < 0 || x.shape[i] < 0) ? -1 : total * x.shape[i];
         out[static_cast<std::size_t>(unknown_at)] = total < 0 || known == 0 ? -1 : total / known;
     }
     KTensor y;
@@ -96,10 +102,13 @@ void permute_layer(ConvertContext& ctx) {
         p.push_back(static_cast<int>(d));
     }
     std::vector<int> inv(p.size());
-    for (std::size_t j = 0; j < p.size(); ++j) inv[static_cast<std::size_t>(p[j])] = static_cast<int>(j);
+    for (std::size_t j = 0; j < p.size(); ++j)
+        inv[static_cast<std::size_t>(p[j])] = static_cast<int>(j);
     KTensor y = x;
-    for (std::size_t i = 0; i < x.rank(); ++i) y.perm[i] = inv[static_cast<std::size_t>(x.perm[i])];
-    for (std::size_t j = 0; j < p.size(); ++j) y.shape[j] = x.shape[static_cast<std::size_t>(p[j])];
+    for (std::size_t i = 0; i < x.rank(); ++i)
+        y.perm[i] = inv[static_cast<std::size_t>(x.perm[i])];
+    for (std::size_t j = 0; j < p.size(); ++j)
+        y.shape[j] = x.shape[static_cast<std::size_t>(p[j])];
     ctx.set_output(y);  // no node: only the layout bookkeeping changes
 }
 
@@ -128,8 +137,8 @@ void embedding(ConvertContext& ctx) {
     if (ctx.flag("mask_zero", false) && x.rank() == 2) {
         const std::string nz = ctx.emit1("Not", {ctx.emit1("Equal", {idx, ctx.const_i64({0}, "zero")})});
         const std::string as_int = ctx.emit1("Cast", {nz}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
-        y.seq_lens = ctx.emit1("ReduceSum", {as_int, ctx.const_i64({1}, "time_axis")},
-                               {{"keepdims", Attribute::of_int(0)}});
+        y.seq_lens =
+            ctx.emit1("ReduceSum", {as_int, ctx.const_i64({1}, "time_axis")}, {{"keepdims", Attribute::of_int(0)}});
     }
     ctx.set_output(y);
 }
@@ -140,8 +149,8 @@ void masking(ConvertContext& ctx) {
     const std::string keep = ctx.emit1("Not", {ctx.emit1("Equal", {x.value, ctx.scalar_f32(v, "mask_value")})});
     const std::string keep_f = ctx.emit1("Cast", {keep}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
     const int feat = x.physical_axis(-1);
-    const std::string m = ctx.emit1("ReduceMax", {keep_f}, {{"axes", Attribute::of_ints({feat})},
-                                                             {"keepdims", Attribute::of_int(1)}});
+    const std::string m =
+        ctx.emit1("ReduceMax", {keep_f}, {{"axes", Attribute::of_ints({feat})}, {"keepdims", Attribute::of_int(1)}});
     KTensor y = x;
     y.value = ctx.emit1("Mul", {x.value, m});
     if (x.rank() == 3) {
@@ -157,8 +166,10 @@ void masking(ConvertContext& ctx) {
 std::string channel_const(ConvertContext& ctx, const KTensor& x, int axis, std::vector<float> values,
                           const std::string& hint) {
     Shape shape(x.rank(), 1);
-    if (values.size() > 1) shape[static_cast<std::size_t>(x.physical_axis(axis))] = static_cast<int64_t>(values.size());
-    else shape.clear();
+    if (values.size() > 1)
+        shape[static_cast<std::size_t>(x.physical_axis(axis))] = static_cast<int64_t>(values.size());
+    else
+        shape.clear();
     return ctx.const_f32(values, shape, hint);
 }
 
@@ -166,7 +177,8 @@ std::vector<float> floats_of(const json& j) {
     std::vector<float> out;
     if (j.is_number()) out.push_back(j.get<float>());
     if (j.is_array())
-        for (const auto& e : j) out.push_back(e.is_number() ? e.get<float>() : 0.0f);
+        for (const auto& e : j)
+            out.push_back(e.is_number() ? e.get<float>() : 0.0f);
     return out;
 }
 
@@ -183,20 +195,25 @@ void rescaling(ConvertContext& ctx) {
 
 void normalization(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
-    if (ctx.config().contains("mean") && !ctx.config()["mean"].is_null()) ctx.unsupported("Normalization with fixed mean");
+    if (ctx.config().contains("mean") && !ctx.config()["mean"].is_null())
+        ctx.unsupported("Normalization with fixed mean");
     ctx.expect_weights({2, 3});
     const Tensor& mean = ctx.weight(0);
     const Tensor& var = ctx.weight(1);
     int axis = -1;
     if (ctx.has("axis")) {
         const json& a = ctx.config()["axis"];
-        if (a.is_number()) axis = a.get<int>();
-        else if (a.is_array() && a.size() == 1) axis = a[0].get<int>();
-        else if (!(a.is_array() && a.empty())) ctx.unsupported("Normalization over several axes");
+        if (a.is_number())
+            axis = a.get<int>();
+        else if (a.is_array() && a.size() == 1)
+            axis = a[0].get<int>();
+        else if (!(a.is_array() && a.empty()))
+            ctx.unsupported("Normalization over several axes");
     }
     std::vector<float> m(mean.data<float>(), mean.data<float>() + mean.numel());
     std::vector<float> inv(static_cast<std::size_t>(var.numel()));
-    for (std::size_t i = 0; i < inv.size(); ++i) inv[i] = 1.0f / std::max(std::sqrt(var.data<float>()[i]), 1e-7f);
+    for (std::size_t i = 0; i < inv.size(); ++i)
+        inv[i] = 1.0f / std::max(std::sqrt(var.data<float>()[i]), 1e-7f);
     if (ctx.flag("invert", false)) ctx.unsupported("Normalization(invert=True)");
     KTensor y = x;
     y.value = ctx.emit1("Sub", {x.value, channel_const(ctx, x, axis, m, "mean")});
