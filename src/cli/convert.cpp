@@ -81,9 +81,11 @@ CommandRunner setup_convert(CLI::App& app) {
             j["keras_version"] = r.keras_version;
             j["backend"] = r.backend;
             j["layers_by_class"] = nlohmann::json::object();
-            for (const auto& [k, v] : r.layers_by_class) j["layers_by_class"][k] = v;
+            for (const auto& [k, v] : r.layers_by_class)
+                j["layers_by_class"][k] = v;
             j["nodes_by_op"] = nlohmann::json::object();
-            for (const auto& [k, v] : r.nodes_by_op) j["nodes_by_op"][k] = v;
+            for (const auto& [k, v] : r.nodes_by_op)
+                j["nodes_by_op"][k] = v;
             j["parameters"] = r.parameters;
             j["transposes_left"] = r.transposes_left;
             j["seconds"] = r.seconds;
@@ -92,14 +94,18 @@ CommandRunner setup_convert(CLI::App& app) {
         }
         if (verbosity() < 0) return kExitOk;
         int layers = 0, nodes = 0;
-        for (const auto& [k, v] : r.layers_by_class) layers += v;
-        for (const auto& [k, v] : r.nodes_by_op) nodes += v;
+        for (const auto& [k, v] : r.layers_by_class)
+            layers += v;
+        for (const auto& [k, v] : r.nodes_by_op)
+            nodes += v;
         std::cout << "converted " << model << " (Keras " << r.keras_version
                   << (r.backend.empty() ? "" : ", " + r.backend) << ") -> " << opt->output << "\n";
         std::cout << "  layers (" << layers << "):";
-        for (const auto& [k, v] : r.layers_by_class) std::cout << " " << k << "×" << v;
+        for (const auto& [k, v] : r.layers_by_class)
+            std::cout << " " << k << "×" << v;
         std::cout << "\n  ONNX nodes (" << nodes << "):";
-        for (const auto& [k, v] : r.nodes_by_op) std::cout << " " << k << "×" << v;
+        for (const auto& [k, v] : r.nodes_by_op)
+            std::cout << " " << k << "×" << v;
         std::cout << "\n  parameters: " << r.parameters << "\n  transposes left: " << r.transposes_left
                   << "\n  time: " << std::fixed << std::setprecision(3) << r.seconds << " s\n";
         return kExitOk;

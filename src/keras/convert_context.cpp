@@ -298,6 +298,18 @@ std::vector<KTensor> ConvertContext::call_layer(const Layer& inner, const std::v
     return result;
 }
 
+void ConvertContext::call_layer_config(const Layer& inner, const std::function<void()>& fn) {
+    const Layer* saved = layer_;
+    layer_ = &inner;
+    try {
+        fn();
+    } catch (...) {
+        layer_ = saved;
+        throw;
+    }
+    layer_ = saved;
+}
+
 void ConvertContext::unsupported(const std::string& what) const {
     fail(ErrorCode::kUnsupported, where(), ": ", what, " is not supported");
 }

@@ -119,6 +119,8 @@ public:
 
     /// Converts `inner` (a wrapped layer: TimeDistributed, Bidirectional) on `inputs`; returns its outputs.
     std::vector<KTensor> call_layer(const Layer& inner, const std::vector<KTensor>& inputs);
+    /// Runs `fn` with `inner` as the current layer (its config readable through the accessors above).
+    void call_layer_config(const Layer& inner, const std::function<void()>& fn);
 
     [[noreturn]] void unsupported(const std::string& what) const;
     [[noreturn]] void invalid(const std::string& what) const;

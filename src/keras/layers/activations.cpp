@@ -23,8 +23,8 @@ void relu(ConvertContext& ctx) {
     } else {
         // f(x) = max_value if x >= max_value; x if threshold <= x < max; slope * (x - threshold) otherwise
         const std::string t = ctx.scalar_f32(static_cast<float>(threshold), "threshold");
-        const std::string below = ctx.emit1("Mul", {ctx.emit1("Sub", {x.value, t}),
-                                                    ctx.scalar_f32(static_cast<float>(slope), "negative_slope")});
+        const std::string below = ctx.emit1(
+            "Mul", {ctx.emit1("Sub", {x.value, t}), ctx.scalar_f32(static_cast<float>(slope), "negative_slope")});
         std::string v = ctx.emit1("Where", {ctx.emit1("Less", {x.value, t}), below, x.value});
         if (has_max) v = ctx.emit1("Min", {v, ctx.scalar_f32(static_cast<float>(max_value), "max")});
         y.value = v;
@@ -57,7 +57,8 @@ void softmax(ConvertContext& ctx) {
     KTensor y = x;
     std::vector<int> axes;
     if (ctx.has("axis") && ctx.config()["axis"].is_array()) {
-        for (const auto& a : ctx.config()["axis"]) axes.push_back(a.get<int>());
+        for (const auto& a : ctx.config()["axis"])
+            axes.push_back(a.get<int>());
     } else {
         axes.push_back(static_cast<int>(ctx.i64("axis", -1)));
     }
@@ -73,7 +74,8 @@ void prelu(ConvertContext& ctx) {
     if (alpha.rank() + 1 != x.rank()) ctx.invalid("alpha rank does not match the input");
     // Lay alpha out like x's physical layout (without the batch axis, which stays first).
     std::vector<int> perm;
-    for (std::size_t i = 1; i < x.rank(); ++i) perm.push_back(x.perm[i] - 1);
+    for (std::size_t i = 1; i < x.rank(); ++i)
+        perm.push_back(x.perm[i] - 1);
     if (x.perm[0] != 0) ctx.unsupported("PReLU on a batch-permuted tensor");
     KTensor y = x;
     y.value = ctx.emit1("PRelu", {x.value, ctx.add_initializer(keras::permute(alpha, perm), "alpha")});

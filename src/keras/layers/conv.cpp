@@ -30,10 +30,12 @@ ConvGeom geometry(ConvertContext& ctx, const KTensor& x, std::size_t n, const ch
     g.s = ctx.ints("strides", n, 1);
     g.d = ctx.ints("dilation_rate", n, 1);
     g.padding = to_lower(ctx.str("padding", "valid"));
-    for (std::size_t i = 0; i < n; ++i) g.in_spatial.push_back(x.shape[g.cf ? i + 2 : i + 1]);
+    for (std::size_t i = 0; i < n; ++i)
+        g.in_spatial.push_back(x.shape[g.cf ? i + 2 : i + 1]);
     for (std::size_t i = 0; i < n; ++i)
         if (g.k[i] <= 0 || g.s[i] <= 0 || g.d[i] <= 0) ctx.invalid("kernel, strides and dilation must be positive");
-    if (g.padding != "valid" && g.padding != "same" && g.padding != "causal") ctx.unsupported("padding '" + g.padding + "'");
+    if (g.padding != "valid" && g.padding != "same" && g.padding != "causal")
+        ctx.unsupported("padding '" + g.padding + "'");
     return g;
 }
 
@@ -81,7 +83,8 @@ Shape conv_out_shape(const ConvGeom& g, const KTensor& x, int64_t channels) {
 Tensor onnx_kernel(const Tensor& w) {
     const int n = static_cast<int>(w.rank()) - 2;
     std::vector<int> perm = {n + 1, n};
-    for (int i = 0; i < n; ++i) perm.push_back(i);
+    for (int i = 0; i < n; ++i)
+        perm.push_back(i);
     return permute(w, perm);
 }
 
@@ -210,8 +213,10 @@ void conv_transpose(ConvertContext& ctx) {
     if (use_bias) ins.push_back(ctx.add_initializer(ctx.weight(1), "bias"));
     std::vector<int64_t> pads = begin;
     pads.insert(pads.end(), end.begin(), end.end());
-    Attrs a = {{"kernel_shape", Attribute::of_ints(g.k)}, {"strides", Attribute::of_ints(g.s)},
-               {"dilations", Attribute::of_ints(g.d)},   {"pads", Attribute::of_ints(pads)}};
+    Attrs a = {{"kernel_shape", Attribute::of_ints(g.k)},
+               {"strides", Attribute::of_ints(g.s)},
+               {"dilations", Attribute::of_ints(g.d)},
+               {"pads", Attribute::of_ints(pads)}};
     if (std::any_of(onnx_op.begin(), onnx_op.end(), [](int64_t v) { return v != 0; }))
         a.push_back({"output_padding", Attribute::of_ints(onnx_op)});
     const int64_t groups = ctx.i64("groups", 1);
@@ -226,10 +231,14 @@ void conv_transpose(ConvertContext& ctx) {
 }  // namespace
 
 void register_conv(LayerRegistry& r) {
-    for (const char* c : {"Conv1D", "Conv2D", "Conv3D"}) r.add(c, conv);
-    for (const char* c : {"DepthwiseConv1D", "DepthwiseConv2D"}) r.add(c, depthwise);
-    for (const char* c : {"SeparableConv1D", "SeparableConv2D"}) r.add(c, separable);
-    for (const char* c : {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"}) r.add(c, conv_transpose);
+    for (const char* c : {"Conv1D", "Conv2D", "Conv3D"})
+        r.add(c, conv);
+    for (const char* c : {"DepthwiseConv1D", "DepthwiseConv2D"})
+        r.add(c, depthwise);
+    for (const char* c : {"SeparableConv1D", "SeparableConv2D"})
+        r.add(c, separable);
+    for (const char* c : {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"})
+        r.add(c, conv_transpose);
 }
 
 }  // namespace konnx::keras

@@ -13,7 +13,8 @@ std::vector<std::string> common(ConvertContext& ctx, KTensor& out) {
     if (ctx.inputs().size() < 2) ctx.invalid("needs at least 2 inputs");
     out = ctx.input(0);
     bool same_rank = true;
-    for (const auto& t : ctx.inputs()) same_rank = same_rank && t.rank() == out.rank();
+    for (const auto& t : ctx.inputs())
+        same_rank = same_rank && t.rank() == out.rank();
     std::vector<std::string> vals;
     if (!same_rank) {
         // Broadcasting of different ranks follows numpy on the Keras order.
@@ -22,10 +23,12 @@ std::vector<std::string> common(ConvertContext& ctx, KTensor& out) {
             if (ctx.input(i).rank() > ctx.input(best).rank()) best = i;
         out = ctx.input(best);
         out.perm = identity_perm(out.rank());
-        for (const auto& t : ctx.inputs()) vals.push_back(ctx.as_keras(t));
+        for (const auto& t : ctx.inputs())
+            vals.push_back(ctx.as_keras(t));
         return vals;
     }
-    for (const auto& t : ctx.inputs()) vals.push_back(ctx.as_perm(t, out.perm));
+    for (const auto& t : ctx.inputs())
+        vals.push_back(ctx.as_perm(t, out.perm));
     for (std::size_t a = 0; a < out.rank(); ++a)
         for (const auto& t : ctx.inputs())
             if (out.shape[a] == 1 || out.shape[a] < 0) out.shape[a] = t.shape[a];
@@ -43,7 +46,8 @@ void elementwise(ConvertContext& ctx) {
         y.value = v.size() == 2 ? ctx.emit1("Add", v) : ctx.emit1("Sum", v);
     } else if (cls == "Multiply") {
         std::string acc = v[0];
-        for (std::size_t i = 1; i < v.size(); ++i) acc = ctx.emit1("Mul", {acc, v[i]});
+        for (std::size_t i = 1; i < v.size(); ++i)
+            acc = ctx.emit1("Mul", {acc, v[i]});
         y.value = acc;
     } else if (cls == "Average") {
         y.value = ctx.emit1("Mean", v);
@@ -64,16 +68,17 @@ void concatenate(ConvertContext& ctx) {
     if (axis < 0 || axis >= r) ctx.invalid("axis out of range");
     int64_t total = 0;
     for (const auto& t : ctx.inputs())
-        total = (total < 0 || t.shape[static_cast<std::size_t>(axis)] < 0) ? -1
-                                                                           : total + t.shape[static_cast<std::size_t>(axis)];
+        total = (total < 0 || t.shape[static_cast<std::size_t>(axis)] < 0)
+                    ? -1
+                    : total + t.shape[static_cast<std::size_t>(axis)];
     y.value = ctx.emit1("Concat", v, {{"axis", Attribute::of_int(y.physical_axis(axis))}});
     y.shape[static_cast<std::size_t>(axis)] = total;
     ctx.set_output(y);
 }
 
 std::string l2_normalize(ConvertContext& ctx, const std::string& v, int64_t axis) {
-    const std::string ss = ctx.emit1("ReduceSumSquare", {v}, {{"axes", Attribute::of_ints({axis})},
-                                                              {"keepdims", Attribute::of_int(1)}});
+    const std::string ss =
+        ctx.emit1("ReduceSumSquare", {v}, {{"axes", Attribute::of_ints({axis})}, {"keepdims", Attribute::of_int(1)}});
     const std::string n = ctx.emit1("Sqrt", {ctx.emit1("Max", {ss, ctx.scalar_f32(1e-12f, "eps")})});
     return ctx.emit1("Div", {v, n});
 }
@@ -112,7 +117,8 @@ void dot(ConvertContext& ctx) {
 }  // namespace
 
 void register_merge(LayerRegistry& r) {
-    for (const char* c : {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}) r.add(c, elementwise);
+    for (const char* c : {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"})
+        r.add(c, elementwise);
     r.add("Concatenate", concatenate);
     r.add("Dot", dot);
 }

@@ -18,7 +18,8 @@ std::vector<int> axes_of(ConvertContext& ctx, const KTensor& x, int def) {
     } else if (ctx.config()["axis"].is_number()) {
         axes.push_back(ctx.config()["axis"].get<int>());
     } else if (ctx.config()["axis"].is_array()) {
-        for (const auto& a : ctx.config()["axis"]) axes.push_back(a.get<int>());
+        for (const auto& a : ctx.config()["axis"])
+            axes.push_back(a.get<int>());
     }
     for (auto& a : axes) {
         if (a < 0) a += r;
@@ -46,7 +47,8 @@ void batch_norm(ConvertContext& ctx) {
     if (gamma.size() != static_cast<std::size_t>(c) || beta.size() != gamma.size() || mean.size() != gamma.size())
         ctx.invalid("weights of different sizes");
     if (x.shape[static_cast<std::size_t>(axis)] >= 0 && x.shape[static_cast<std::size_t>(axis)] != c)
-        ctx.invalid(cat("axis ", axis, " has ", x.shape[static_cast<std::size_t>(axis)], " channels, weights have ", c));
+        ctx.invalid(
+            cat("axis ", axis, " has ", x.shape[static_cast<std::size_t>(axis)], " channels, weights have ", c));
     const float eps = static_cast<float>(ctx.f64("epsilon", 1e-3));
     KTensor y = x;
     const Shape cs = {c};
@@ -82,9 +84,11 @@ void layer_norm(ConvertContext& ctx) {
     const bool scale = ctx.flag("scale", true), center = ctx.flag("center", true);
     ctx.expect_weights({(scale ? 1u : 0u) + (center ? 1u : 0u)});
     Shape ws;
-    for (int a : axes) ws.push_back(x.shape[static_cast<std::size_t>(a)]);
+    for (int a : axes)
+        ws.push_back(x.shape[static_cast<std::size_t>(a)]);
     int64_t c = 1;
-    for (auto d : ws) c = d < 0 ? -1 : c * d;
+    for (auto d : ws)
+        c = d < 0 ? -1 : c * d;
     std::size_t w = 0;
     if (c < 0) {
         if (ctx.num_weights() == 0) ctx.unsupported("LayerNormalization without weights on unknown dims");
@@ -110,7 +114,8 @@ void layer_norm(ConvertContext& ctx) {
                             {{"axis", Attribute::of_int(first)}, {"epsilon", Attribute::of_float(eps)}});
     } else {
         std::vector<int64_t> red;
-        for (int a = first; a < r; ++a) red.push_back(a);
+        for (int a = first; a < r; ++a)
+            red.push_back(a);
         const auto attrs = std::vector<std::pair<std::string, Attribute>>{{"axes", Attribute::of_ints(red)},
                                                                           {"keepdims", Attribute::of_int(1)}};
         const std::string mean = ctx.emit1("ReduceMean", {in}, attrs);

@@ -69,7 +69,8 @@ void global_pool(ConvertContext& ctx) {
     const bool cf = ctx.channels_first();
     const bool keepdims = ctx.flag("keepdims", false);
     std::vector<int64_t> axes;
-    for (std::size_t i = 0; i < n; ++i) axes.push_back(x.physical_axis(static_cast<int>(cf ? i + 2 : i + 1)));
+    for (std::size_t i = 0; i < n; ++i)
+        axes.push_back(x.physical_axis(static_cast<int>(cf ? i + 2 : i + 1)));
     std::sort(axes.begin(), axes.end());
     const bool is_max = cls.find("Max") != std::string::npos;
     KTensor y;
@@ -79,7 +80,8 @@ void global_pool(ConvertContext& ctx) {
     if (keepdims) {
         y.perm = x.perm;
         y.shape = x.shape;
-        for (std::size_t i = 0; i < n; ++i) y.shape[cf ? i + 2 : i + 1] = 1;
+        for (std::size_t i = 0; i < n; ++i)
+            y.shape[cf ? i + 2 : i + 1] = 1;
     } else {
         // Remaining physical axes hold Keras axes 0 and ch, in their physical order.
         y.shape = {x.shape[0], x.shape[static_cast<std::size_t>(ch)]};
@@ -91,9 +93,9 @@ void global_pool(ConvertContext& ctx) {
 }  // namespace
 
 void register_pooling(LayerRegistry& r) {
-    for (const char* c : {"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
-                          "AveragePooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D",
-                          "AvgPool3D"})
+    for (const char* c :
+         {"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+          "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D"})
         r.add(c, pool);
     for (const char* c : {"GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D",
                           "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPool1D", "GlobalMaxPool2D",

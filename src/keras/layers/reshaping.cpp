@@ -24,7 +24,8 @@ std::vector<std::pair<int64_t, int64_t>> pairs(ConvertContext& ctx, const char* 
     const json& v = ctx.config()[key];
     auto bad = [&] { ctx.invalid(cat("cannot read '", key, "': ", v.dump().substr(0, 80))); };
     if (v.is_number()) {
-        for (auto& p : out) p = {v.get<int64_t>(), v.get<int64_t>()};
+        for (auto& p : out)
+            p = {v.get<int64_t>(), v.get<int64_t>()};
     } else if (v.is_array() && n == 1 && v.size() == 2 && v[0].is_number()) {
         out[0] = {v[0].get<int64_t>(), v[1].get<int64_t>()};
     } else if (v.is_array() && v.size() == n) {
@@ -83,8 +84,8 @@ void cropping(ConvertContext& ctx) {
         if (y.shape[ka] >= 0) y.shape[ka] -= c[i].first + c[i].second;
         if (y.shape[ka] < 0 && x.shape[ka] >= 0) ctx.invalid("cropping larger than the input");
     }
-    y.value = ctx.emit1("Slice", {x.value, ctx.const_i64(starts, "starts"), ctx.const_i64(ends, "ends"),
-                                  ctx.const_i64(axes, "axes")});
+    y.value = ctx.emit1(
+        "Slice", {x.value, ctx.const_i64(starts, "starts"), ctx.const_i64(ends, "ends"), ctx.const_i64(axes, "axes")});
     ctx.set_output(y);
 }
 
@@ -109,24 +110,27 @@ void upsampling(ConvertContext& ctx) {
              {"nearest_mode", Attribute::of_string("floor")}};
     } else if (interp == "bilinear") {
         const std::string& v = ctx.keras_version();
-        const bool old = ctx.keras_major() == 2 && v.find("-tf") == std::string::npos && v.size() >= 3 &&
-                         v[2] >= '0' && v[2] <= '3' && (v.size() == 3 || v[3] == '.');
+        const bool old = ctx.keras_major() == 2 && v.find("-tf") == std::string::npos && v.size() >= 3 && v[2] >= '0' &&
+                         v[2] <= '3' && (v.size() == 3 || v[3] == '.');
         a = {{"mode", Attribute::of_string("linear")},
              {"coordinate_transformation_mode", Attribute::of_string(old ? "asymmetric" : "half_pixel")}};
     } else {
         ctx.unsupported("interpolation '" + interp + "'");
     }
-    y.value = ctx.emit1("Resize", {x.value, "", ctx.const_f32(scales, {static_cast<int64_t>(scales.size())}, "scales")},
-                        a);
+    y.value =
+        ctx.emit1("Resize", {x.value, "", ctx.const_f32(scales, {static_cast<int64_t>(scales.size())}, "scales")}, a);
     ctx.set_output(y);
 }
 
 }  // namespace
 
 void register_reshaping(LayerRegistry& r) {
-    for (const char* c : {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D"}) r.add(c, zero_padding);
-    for (const char* c : {"Cropping1D", "Cropping2D", "Cropping3D"}) r.add(c, cropping);
-    for (const char* c : {"UpSampling1D", "UpSampling2D", "UpSampling3D"}) r.add(c, upsampling);
+    for (const char* c : {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D"})
+        r.add(c, zero_padding);
+    for (const char* c : {"Cropping1D", "Cropping2D", "Cropping3D"})
+        r.add(c, cropping);
+    for (const char* c : {"UpSampling1D", "UpSampling2D", "UpSampling3D"})
+        r.add(c, upsampling);
 }
 
 }  // namespace konnx::keras
