@@ -29,7 +29,8 @@ struct Cell {
 Tensor reorder_blocks(const Tensor& t, const std::vector<int>& order, int64_t units) {
     const int axis = static_cast<int>(t.rank()) - 1;
     std::vector<Tensor> parts;
-    for (int b : order) parts.push_back(slice(t, axis, b * units, (b + 1) * units));
+    for (int b : order)
+        parts.push_back(slice(t, axis, b * units, (b + 1) * units));
     return concat(parts, axis);
 }
 
@@ -43,11 +44,16 @@ std::string default_recurrent_activation(const ConvertContext& ctx) {
 
 void add_act(ConvertContext& ctx, Cell& c, const std::string& keras_name) {
     const std::string a = to_lower(keras_name);
-    if (a == "tanh") c.acts.push_back("Tanh");
-    else if (a == "sigmoid") c.acts.push_back("Sigmoid");
-    else if (a == "relu") c.acts.push_back("Relu");
-    else if (a == "softsign") c.acts.push_back("Softsign");
-    else if (a == "softplus") c.acts.push_back("Softplus");
+    if (a == "tanh")
+        c.acts.push_back("Tanh");
+    else if (a == "sigmoid")
+        c.acts.push_back("Sigmoid");
+    else if (a == "relu")
+        c.acts.push_back("Relu");
+    else if (a == "softsign")
+        c.acts.push_back("Softsign");
+    else if (a == "softplus")
+        c.acts.push_back("Softplus");
     else if (a == "linear" || a.empty()) {
         c.acts.push_back("Affine");
         c.alphas.push_back(1.0f);
@@ -76,7 +82,8 @@ Cell read_cell(ConvertContext& ctx, const std::string& cls, const std::vector<Te
     if (ctx.flag("time_major", false)) ctx.unsupported("time_major=True");
     const bool use_bias = ctx.flag("use_bias", true);
     const std::size_t n = use_bias ? 3 : 2;
-    if (w.size() < first + n) ctx.invalid(cat("expects ", n, " weights per direction, the file has ", w.size() - first));
+    if (w.size() < first + n)
+        ctx.invalid(cat("expects ", n, " weights per direction, the file has ", w.size() - first));
     const Tensor& kernel = w[first];
     const Tensor& rec = w[first + 1];
     std::vector<int> order;
@@ -160,12 +167,14 @@ RnnOut emit_rnn(ConvertContext& ctx, const KTensor& x, const Cell& fw, const Cel
     auto state = [&](const std::vector<std::string>& parts) -> std::string {
         if (parts.empty()) return "";
         std::vector<std::string> u;
-        for (const auto& p : parts) u.push_back(ctx.emit1("Unsqueeze", {p, ctx.const_i64({0}, "axes")}));
+        for (const auto& p : parts)
+            u.push_back(ctx.emit1("Unsqueeze", {p, ctx.const_i64({0}, "axes")}));
         return u.size() == 1 ? u[0] : ctx.emit1("Concat", u, {{"axis", Attribute::of_int(0)}});
     };
     ins.push_back(state(init_h));
     if (fw.op == "LSTM") ins.push_back(state(init_c));
-    while (!ins.empty() && ins.back().empty()) ins.pop_back();
+    while (!ins.empty() && ins.back().empty())
+        ins.pop_back();
     Attrs a = {{"hidden_size", Attribute::of_int(fw.units)}, {"direction", Attribute::of_string(direction)}};
     std::vector<std::string> acts = fw.acts;
     std::vector<float> alphas = fw.alphas, betas = fw.betas;
@@ -188,9 +197,9 @@ std::string squeeze(ConvertContext& ctx, const std::string& v, int64_t axis) {
 }
 
 std::string reverse_time(ConvertContext& ctx, const std::string& v) {
-    return ctx.emit1("Slice", {v, ctx.const_i64({-1}, "starts"),
-                               ctx.const_i64({std::numeric_limits<int64_t>::min()}, "ends"),
-                               ctx.const_i64({0}, "axes"), ctx.const_i64({-1}, "steps")});
+    return ctx.emit1("Slice",
+                     {v, ctx.const_i64({-1}, "starts"), ctx.const_i64({std::numeric_limits<int64_t>::min()}, "ends"),
+                      ctx.const_i64({0}, "axes"), ctx.const_i64({-1}, "steps")});
 }
 
 KTensor seq_tensor(const std::string& v, const KTensor& x, int64_t width) {  // physical [T, N, width]
@@ -292,10 +301,10 @@ void bidirectional(ConvertContext& ctx) {
         } else {
             const char* op = merge == "sum" ? "ReduceSum" : merge == "mul" ? "ReduceProd" : "ReduceMean";
             if (merge != "sum" && merge != "mul" && merge != "ave") ctx.unsupported("merge_mode '" + merge + "'");
-            std::string v = merge == "sum" ? ctx.emit1(op, {r.Y, ctx.const_i64({1}, "axes")},
-                                                       {{"keepdims", Attribute::of_int(0)}})
-                                           : ctx.emit1(op, {r.Y}, {{"axes", Attribute::of_ints({1})},
-                                                                   {"keepdims", Attribute::of_int(0)}});
+            std::string v =
+                merge == "sum"
+                    ? ctx.emit1(op, {r.Y, ctx.const_i64({1}, "axes")}, {{"keepdims", Attribute::of_int(0)}})
+                    : ctx.emit1(op, {r.Y}, {{"axes", Attribute::of_ints({1})}, {"keepdims", Attribute::of_int(0)}});
             outs.push_back(seq_tensor(v, x, u));
         }
     } else {
@@ -309,10 +318,10 @@ void bidirectional(ConvertContext& ctx) {
         } else {
             const char* op = merge == "sum" ? "ReduceSum" : merge == "mul" ? "ReduceProd" : "ReduceMean";
             if (merge != "sum" && merge != "mul" && merge != "ave") ctx.unsupported("merge_mode '" + merge + "'");
-            std::string v = merge == "sum" ? ctx.emit1(op, {r.Y_h, ctx.const_i64({0}, "axes")},
-                                                       {{"keepdims", Attribute::of_int(0)}})
-                                           : ctx.emit1(op, {r.Y_h}, {{"axes", Attribute::of_ints({0})},
-                                                                     {"keepdims", Attribute::of_int(0)}});
+            std::string v =
+                merge == "sum"
+                    ? ctx.emit1(op, {r.Y_h, ctx.const_i64({0}, "axes")}, {{"keepdims", Attribute::of_int(0)}})
+                    : ctx.emit1(op, {r.Y_h}, {{"axes", Attribute::of_ints({0})}, {"keepdims", Attribute::of_int(0)}});
             outs.push_back(vec_tensor(v, x, u));
         }
     }

@@ -71,8 +71,8 @@ void time_distributed(ConvertContext& ctx) {
     if (known) {
         shape_out = ctx.const_i64(t2, "unfold_shape");
     } else {
-        const std::string nt = ctx.emit1("Slice", {ctx.emit1("Shape", {src.value}), ctx.const_i64({0}, "starts"),
-                                                   ctx.const_i64({2}, "ends")});
+        const std::string nt = ctx.emit1(
+            "Slice", {ctx.emit1("Shape", {src.value}), ctx.const_i64({0}, "starts"), ctx.const_i64({2}, "ends")});
         shape_out = ctx.emit1("Concat", {nt, shape_tail(ctx, y.value, 1)}, {{"axis", Attribute::of_int(0)}});
     }
     KTensor out;
