@@ -18,8 +18,8 @@ using keras::json;
 namespace fs = std::filesystem;
 
 bool droppable_key(const std::string& k) {
-    static const std::set<std::string> exact = {"init", "inner_init", "batch_shape", "build_config", "module",
-                                                "registered_name", "seed", "input_dtype"};
+    static const std::set<std::string> exact = {"init",   "inner_init",      "batch_shape", "build_config",
+                                                "module", "registered_name", "seed",        "input_dtype"};
     if (exact.count(k)) return true;
     for (const char* suffix : {"_initializer", "_regularizer", "_constraint"})
         if (k.size() > std::string(suffix).size() && k.ends_with(suffix)) return true;
@@ -31,7 +31,8 @@ json clean_config(const json& c) {
     for (const auto& [k, v] : c.items()) {
         if (droppable_key(k)) continue;
         if (k == "layer" && v.is_object()) {
-            out[k] = {{"class_name", v.value("class_name", "")}, {"config", clean_config(v.value("config", json::object()))}};
+            out[k] = {{"class_name", v.value("class_name", "")},
+                      {"config", clean_config(v.value("config", json::object()))}};
             continue;
         }
         out[k] = v;
@@ -63,20 +64,27 @@ json topology(const keras::KerasModel& m) {
         json nodes = json::array();
         for (const auto& n : l.inbound_nodes) {
             json node = json::array();
-            for (const auto& r : n.inputs) node.push_back({r.layer, r.node_index, r.tensor_index, json::object()});
+            for (const auto& r : n.inputs)
+                node.push_back({r.layer, r.node_index, r.tensor_index, json::object()});
             for (const auto& [k, rs] : n.tensors)
-                for (const auto& r : rs) node.push_back({r.layer, r.node_index, r.tensor_index, json::object()});
+                for (const auto& r : rs)
+                    node.push_back({r.layer, r.node_index, r.tensor_index, json::object()});
             nodes.push_back(node);
         }
         lj["inbound_nodes"] = nodes;
         layers.push_back(lj);
     }
     json ins = json::array(), outs = json::array();
-    for (const auto& r : m.inputs) ins.push_back({r.layer, r.node_index, r.tensor_index});
-    for (const auto& r : m.outputs) outs.push_back({r.layer, r.node_index, r.tensor_index});
+    for (const auto& r : m.inputs)
+        ins.push_back({r.layer, r.node_index, r.tensor_index});
+    for (const auto& r : m.outputs)
+        outs.push_back({r.layer, r.node_index, r.tensor_index});
     return {{"class_name", "Model"},
-            {"config", {{"name", m.name.empty() ? "model" : m.name}, {"layers", layers}, {"input_layers", ins},
-                        {"output_layers", outs}}},
+            {"config",
+             {{"name", m.name.empty() ? "model" : m.name},
+              {"layers", layers},
+              {"input_layers", ins},
+              {"output_layers", outs}}},
             {"keras_version", "2.2.4"},
             {"backend", "tensorflow"}};
 }
@@ -146,7 +154,8 @@ ParityResult run_keras_parity(const std::string& path, const std::string& weight
     for (const auto& r : m.inputs) {
         const keras::Layer* l = m.find(r.layer);
         Shape shape;
-        for (const auto& d : l->config["batch_shape"]) shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
+        for (const auto& d : l->config["batch_shape"])
+            shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
         if (shape[0] < 0) shape[0] = 2;
         for (auto& d : shape)
             if (d < 0) d = 5;
@@ -154,15 +163,14 @@ ParityResult run_keras_parity(const std::string& path, const std::string& weight
         const int64_t range = embedding_range(m, r.layer);
         std::uniform_real_distribution<float> u(-1.0f, 1.0f);
         std::uniform_int_distribution<int64_t> ui(0, std::max<int64_t>(0, range - 1));
-        for (auto& v : t.span<float>()) v = range > 0 ? static_cast<float>(ui(rng)) : u(rng);
+        for (auto& v : t.span<float>())
+            v = range > 0 ? static_cast<float>(ui(rng)) : u(rng);
         const std::string file = work_dir + "/input_" + r.layer + ".npy";
         write_npy(file, t);
         inputs.push_back({{"name", r.layer}, {"file", file}});
     }
     spec["inputs"] = inputs;
-    {
-        std::ofstream(work_dir + "/case.json") << spec.dump();
-    }
+    { std::ofstream(work_dir + "/case.json") << spec.dump(); }
     const std::string script = source_dir() + "/tools/node/keras_parity.mjs";
     auto res = run_command({"/usr/bin/env", "node", script, work_dir + "/case.json"}, 300);
     try {

@@ -69,8 +69,8 @@ TEST_P(KerasReal, ConvertsToValidOnnx) {
     EXPECT_NO_THROW(onnx::checker::check_model(proto));
     EXPECT_EQ(proto.producer_name(), "konnx");
     EXPECT_GT(r.report.parameters, 0);
-    std::cout << "[ info ] " << f.file << ": " << proto.graph().node_size() << " nodes, "
-              << r.report.transposes_left << " transposes\n";
+    std::cout << "[ info ] " << f.file << ": " << proto.graph().node_size() << " nodes, " << r.report.transposes_left
+              << " transposes\n";
 }
 
 TEST_P(KerasReal, MatchesTfjsInOnnxRuntime) {
@@ -82,14 +82,16 @@ TEST_P(KerasReal, MatchesTfjsInOnnxRuntime) {
     auto pr = run_keras_parity(real_dir() + "/" + f.file, f.weights ? real_dir() + "/" + f.weights : "", dir);
     ASSERT_FALSE(pr.result.contains("error")) << pr.result.dump();
     EXPECT_EQ(pr.result.value("ort", ""), "ok") << pr.result.dump();
-    for (const auto& o : pr.result["outputs"]) EXPECT_TRUE(o.value("finite", false)) << o.dump();
+    for (const auto& o : pr.result["outputs"])
+        EXPECT_TRUE(o.value("finite", false)) << o.dump();
     const std::string tfjs = pr.result.value("tfjs", "");
     std::cout << "[ info ] " << f.file << ": tfjs " << tfjs << " " << pr.result["outputs"].dump() << "\n";
     if (tfjs != "ok") {
         if (f.tfjs) ADD_FAILURE() << "tfjs could not run the model: " << tfjs;
         GTEST_SKIP() << "tfjs cannot run this model (" << tfjs << "); ONNX ran in onnxruntime";
     }
-    for (const auto& o : pr.result["outputs"]) EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    for (const auto& o : pr.result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << o.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, KerasReal, ::testing::ValuesIn(kFiles), [](const auto& info) {
@@ -107,7 +109,8 @@ TEST(KerasRealLambda, FailsListingEveryLambda) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
         const std::string msg = e.what();
-        for (int i = 1; i <= 13; ++i) EXPECT_NE(msg.find(cat("'lambda_", i, "' (Lambda")), std::string::npos) << msg;
+        for (int i = 1; i <= 13; ++i)
+            EXPECT_NE(msg.find(cat("'lambda_", i, "' (Lambda")), std::string::npos) << msg;
         EXPECT_NE(msg.find("13 unsupported"), std::string::npos) << msg;
     }
 }

@@ -32,6 +32,138 @@ function readNpy(path) {
   return { shape, data: arr, descr };
 }
 
+// ---- Reference layers for what tfjs-layers lacks, written from Keras's own formulas (not from ONNX).
+
+function act(name, x) {
+  switch (name) {
+    case 'linear': return x;
+    case 'tanh': return tf.tanh(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    case 'relu': return tf.relu(x);
+    case 'hardSigmoid':
+    case 'hard_sigmoid': return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);  // Keras 2 definition
+    default: throw new Error(`reference activation ${name} not implemented`);
+  }
+}
+
+// (tfjs hands layer configs over with camelCase keys.)
+// Keras GRU with reset_after=True (the cuDNN-compatible variant tfjs does not implement):
+//   x_z, x_r, x_h = x W + b_in;  r_z, r_r, r_h = h U + b_rec
+//   z = rec_act(x_z + r_z); r = rec_act(x_r + r_r); hh = act(x_h + r * r_h); h = z * h + (1 - z) * hh
+class GRUResetAfterRef extends tf.layers.Layer {
+  static className = 'GRUResetAfterRef';
+  constructor(cfg) {
+    super(cfg);
+    this.units = cfg.units;
+    this.useBias = cfg.useBias !== false;
+    this.returnSequences = !!cfg.returnSequences;
+    this.goBackwards = !!cfg.goBackwards;
+    this.activation = cfg.activation || 'tanh';
+    this.recurrentActivation = cfg.recurrentActivation || 'sigmoid';
+  }
+  build(inputShape) {
+    const shape = Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
+    const u = this.units;
+    this.kernel = this.addWeight('kernel', [shape[shape.length - 1], 3 * u], 'float32', tf.initializers.zeros());
+    this.recurrent = this.addWeight('recurrent_kernel', [u, 3 * u], 'float32', tf.initializers.zeros());
+    if (this.useBias) this.bias = this.addWeight('bias', [2, 3 * u], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+  computeOutputShape(inputShape) {
+    const s = Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
+    return this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const list = Array.isArray(inputs) ? inputs : [inputs];
+      const x = list[0];
+      const u = this.units;
+      const [n, t] = x.shape;
+      let h = list.length > 1 ? list[1] : tf.zeros([n, u]);
+      const k = this.kernel.read(), r = this.recurrent.read();
+      const b = this.useBias ? this.bias.read() : tf.zeros([2, 3 * u]);
+      const bIn = b.slice([0, 0], [1, 3 * u]), bRec = b.slice([1, 0], [1, 3 * u]);
+      const steps = tf.unstack(x, 1);
+      if (this.goBackwards) steps.reverse();
+      const outs = [];
+      for (const xt of steps) {
+        const mx = tf.add(tf.matMul(xt, k), bIn);
+        const mh = tf.add(tf.matMul(h, r), bRec);
+        const [xz, xr, xh] = tf.split(mx, 3, 1);
+        const [hz, hr, hh] = tf.split(mh, 3, 1);
+        const z = act(this.recurrentActivation, tf.add(xz, hz));
+        const rr = act(this.recurrentActivation, tf.add(xr, hr));
+        const cand = act(this.activation, tf.add(xh, tf.mul(rr, hh)));
+        h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), cand));
+        outs.push(h);
+      }
+      void t;
+      return this.returnSequences ? tf.stack(outs, 1) : h;
+    });
+  }
+  getConfig() { return { ...super.getConfig(), units: this.units }; }
+}
+tf.serialization.registerClass(GRUResetAfterRef);
+
+// Keras Conv1DTranspose as a Conv2DTranspose over a unit height (tf.nn.conv_transpose semantics).
+class Conv1DTransposeRef extends tf.layers.Layer {
+  static className = 'Conv1DTransposeRef';
+  constructor(cfg) {
+    super(cfg);
+    this.filters = cfg.filters;
+    this.k = [].concat(cfg.kernelSize)[0];
+    this.s = [].concat(cfg.strides || 1)[0];
+    this.padding = cfg.padding || 'valid';
+    this.useBias = cfg.useBias !== false;
+    this.activation = cfg.activation || 'linear';
+    if (cfg.outputPadding) throw new Error('reference Conv1DTranspose: output_padding not implemented');
+    if ([].concat(cfg.dilationRate || 1)[0] !== 1) throw new Error('reference Conv1DTranspose: dilation');
+  }
+  build(inputShape) {
+    this.kernel = this.addWeight('kernel', [this.k, this.filters, inputShape[2]], 'float32', tf.initializers.zeros());
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+  outLen(t) { return this.padding === 'same' ? t * this.s : t * this.s + Math.max(this.k - this.s, 0); }
+  computeOutputShape(s) { return [s[0], s[1] == null ? null : this.outLen(s[1]), this.filters]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const [n, t, c] = x.shape;
+      const w = this.kernel.read().reshape([1, this.k, this.filters, c]);
+      let y = tf.conv2dTranspose(x.reshape([n, 1, t, c]), w, [n, 1, this.outLen(t), this.filters], [1, this.s],
+                                 this.padding);
+      y = y.reshape([n, this.outLen(t), this.filters]);
+      if (this.useBias) y = tf.add(y, this.bias.read());
+      return act(this.activation, y);
+    });
+  }
+}
+tf.serialization.registerClass(Conv1DTransposeRef);
+
+const IDENTITY_LAYERS = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout',
+  'GaussianNoise', 'GaussianDropout', 'ActivityRegularization']);
+
+// Swaps classes tfjs cannot build for the reference layers above (identity-at-inference layers become
+// linear activations).
+function rewriteTopology(topology) {
+  const visit = (layers) => {
+    for (const l of layers) {
+      if (IDENTITY_LAYERS.has(l.class_name)) {
+        l.class_name = 'Activation';
+        l.config = { name: l.config.name, activation: 'linear', trainable: false };
+      } else if (l.class_name === 'GRU' && l.config.reset_after) {
+        l.class_name = 'GRUResetAfterRef';
+      } else if (l.class_name === 'Conv1DTranspose') {
+        l.class_name = 'Conv1DTransposeRef';
+      }
+      if (l.config && l.config.layers) visit(l.config.layers);
+    }
+  };
+  visit(topology.config.layers);
+  return topology;
+}
+
 function findLayer(model, name) {
   for (const l of model.layers) {
     if (l.name === name) return l;
@@ -61,7 +193,7 @@ async function main() {
   let tfList = null;
   if (!spec.skip_tfjs) {
     try {
-      const model = await tf.models.modelFromJSON({ modelTopology: spec.topology });
+      const model = await tf.models.modelFromJSON({ modelTopology: rewriteTopology(spec.topology) });
       const bin = fs.readFileSync(spec.weights_bin);
       const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
       let off = 0;
