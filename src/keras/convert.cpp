@@ -242,6 +242,31 @@ void rename_value(graph::Graph& g, const std::string& from, const std::string& t
     }
 }
 
+/// Drops nodes whose outputs nobody uses (e.g. a lazy Flatten that every consumer materialized), and
+/// initializers left without users.
+void remove_dead_nodes(graph::Graph& g) {
+    std::set<std::string> used;
+    for (const auto& o : g.outputs)
+        used.insert(o.name);
+    std::vector<bool> keep(g.nodes.size(), false);
+    for (std::size_t i = g.nodes.size(); i-- > 0;) {
+        const auto& n = g.nodes[i];
+        bool live = false;
+        for (const auto& o : n.outputs)
+            live = live || used.count(o);
+        if (!live) continue;
+        keep[i] = true;
+        for (const auto& in : n.inputs)
+            used.insert(in);
+    }
+    std::vector<graph::Node> nodes;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i)
+        if (keep[i]) nodes.push_back(std::move(g.nodes[i]));
+    g.nodes = std::move(nodes);
+    for (auto it = g.initializers.begin(); it != g.initializers.end();)
+        it = used.count(it->first) ? std::next(it) : g.initializers.erase(it);
+}
+
 void validate(const std::string& bytes) {
     onnx::ModelProto proto;
     if (!proto.ParseFromString(bytes)) fail(ErrorCode::kInternal, "converter produced an unparsable ModelProto");
@@ -327,6 +352,7 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
         g.outputs.push_back(vi);
     }
 
+    remove_dead_nodes(g);
     ConvertResult result;
     result.onnx_bytes = onnxio::serialize_model(onnx_model);
     validate(result.onnx_bytes);

@@ -194,7 +194,25 @@ std::string ConvertContext::const_f32(const std::vector<float>& values, const Sh
     return add_initializer(Tensor::from_vector<float>(shape, values), hint);
 }
 
-std::string ConvertContext::as_perm(const KTensor& t, const std::vector<int>& perm) {
+KTensor ConvertContext::materialize(const KTensor& t) {
+    if (t.feature_order.empty()) return t;
+    const std::string key = t.value + "#materialized";
+    KTensor out = t;
+    out.feature_order.clear();
+    out.unflattened.reset();
+    out.flatten_order.clear();
+    if (auto it = transposes_.find({key, {}}); it != transposes_.end()) {
+        out.value = it->second;
+        return out;
+    }
+    out.value = emit1("Flatten", {as_perm(*t.unflattened, t.flatten_order)}, {{"axis", Attribute::of_int(1)}});
+    transposes_[{key, {}}] = out.value;
+    return out;
+}
+
+std::string ConvertContext::as_perm(const KTensor& t_in, const std::vector<int>& perm) {
+    if (!t_in.feature_order.empty()) return as_perm(materialize(t_in), perm);
+    const KTensor& t = t_in;
     if (t.perm == perm) return t.value;
     KONNX_ASSERT(perm.size() == t.perm.size());
     auto key = std::make_pair(t.value, perm);
@@ -323,6 +341,19 @@ void ConvertContext::begin_layer(const Layer& layer, const InboundNode*, std::ve
     kwargs_ = std::move(kwargs);
     outputs_.clear();
     nodes_in_layer_ = 0;
+    // Only these layers take a lazily flattened tensor as is (Dense folds the order into its kernel; the
+    // others are elementwise or whole-vector on rank 2); every other layer gets it materialized.
+    static const std::set<std::string> lazy_ok = {
+        "Dense",           "Dropout", "AlphaDropout", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
+        "Activation",      "ReLU",    "LeakyReLU",    "ELU",           "ThresholdedReLU", "Softmax",
+        "SpatialDropout1D"};
+    if (!lazy_ok.count(layer.class_name)) {
+        for (auto& t : inputs_)
+            t = materialize(t);
+        for (auto& [k, ts] : kwargs_)
+            for (auto& t : ts)
+                t = materialize(t);
+    }
 }
 
 std::vector<KTensor> ConvertContext::end_layer() {

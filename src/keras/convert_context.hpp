@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,12 @@ struct KTensor {
     Shape shape;            ///< Keras logical shape (batch first), -1 where unknown
     DType dtype = DType::kFloat32;
     std::string seq_lens;  ///< int32 [N] valid-step counts from a Masking / Embedding(mask_zero) upstream, or ""
+    /// A Flatten of a tensor held in another layout is kept lazy: `value` is the flattened *physical*
+    /// tensor, whose feature j is Keras feature feature_order[j]. Dense folds the order into its kernel
+    /// rows; every other consumer gets it materialized (Transpose + Flatten) first.
+    std::vector<int64_t> feature_order;
+    std::shared_ptr<const KTensor> unflattened;
+    std::vector<int> flatten_order;  ///< the Keras-side order Flatten used (channels-first Flatten permutes)
     std::size_t rank() const { return shape.size(); }
     /// Physical shape (shape permuted by perm).
     Shape physical_shape() const;
@@ -107,6 +114,8 @@ public:
     /// The tensor's value in layout `perm` (emitting one memoized Transpose when needed).
     std::string as_perm(const KTensor& t, const std::vector<int>& perm);
     std::string as_keras(const KTensor& t) { return as_perm(t, identity_perm(t.rank())); }
+    /// A lazily flattened tensor made concrete in Keras order (others are returned unchanged).
+    KTensor materialize(const KTensor& t);
     /// Channels-first physical layout for a layer with the given data_format.
     std::vector<int> physical_perm_for(std::size_t rank, bool channels_first_format) const {
         return channels_first_format ? identity_perm(rank) : channels_first_perm(rank);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Core layers: Dense, Activation, the Dropout family (identity at inference), Flatten, Reshape, Permute,
 // RepeatVector, Embedding, Masking, Rescaling, Normalization.
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "keras/convert_context.hpp"
 
@@ -20,12 +22,23 @@ void dense(ConvertContext& ctx) {
     if (x.shape.back() >= 0 && x.shape.back() != kernel.dim(0))
         ctx.invalid(cat("input has ", x.shape.back(), " features, the kernel expects ", kernel.dim(0)));
     KTensor y = x;
+    y.feature_order.clear();
+    y.unflattened.reset();
+    y.flatten_order.clear();
     std::string in = x.value;
-    if (x.perm.back() != static_cast<int>(x.rank()) - 1) {
+    Tensor k = kernel;
+    if (!x.feature_order.empty()) {
+        // Physical feature j is Keras feature feature_order[j]: permute the kernel rows instead of the data.
+        if (static_cast<int64_t>(x.feature_order.size()) != kernel.dim(0)) ctx.invalid("kernel rows do not match");
+        k = Tensor::empty(DType::kFloat32, kernel.shape());
+        const int64_t cols = kernel.dim(1);
+        for (std::size_t j = 0; j < x.feature_order.size(); ++j)
+            std::copy_n(kernel.data<float>() + x.feature_order[j] * cols, cols, k.data<float>() + j * cols);
+    } else if (x.perm.back() != static_cast<int>(x.rank()) - 1) {
         in = ctx.as_keras(x);
         y.perm = identity_perm(x.rank());
     }
-    const std::string w = ctx.add_initializer(kernel, "kernel");
+    const std::string w = ctx.add_initializer(k, "kernel");
     if (x.rank() == 2) {
         std::vector<std::string> ins = {in, w};
         if (use_bias) ins.push_back(ctx.add_initializer(ctx.weight(1), "bias"));
@@ -56,12 +69,38 @@ void flatten(ConvertContext& ctx) {
             return p;
         }();
     KTensor y;
-    y.value = ctx.emit1("Flatten", {ctx.as_perm(x, order)}, {{"axis", Attribute::of_int(1)}});
     int64_t n = 1;
     for (std::size_t i = 1; i < x.rank(); ++i)
         n = (n < 0 || x.shape[i] < 0) ? -1 : n * x.shape[i];
     y.shape = {x.shape[0], n};
     y.perm = {0, 1};
+    if (x.perm != order && x.perm[0] == 0 && order[0] == 0 && n > 0 && x.feature_order.empty()) {
+        // Lazy: flatten the physical layout and remember where each Keras feature went.
+        const Shape phys = x.physical_shape();
+        std::vector<int64_t> kstride(x.rank(), 0);  // stride of each Keras axis in Keras flatten order
+        int64_t s = 1;
+        for (std::size_t i = x.rank(); i-- > 1;) {
+            kstride[static_cast<std::size_t>(order[i])] = s;
+            s *= x.shape[static_cast<std::size_t>(order[i])];
+        }
+        y.feature_order.resize(static_cast<std::size_t>(n));
+        std::vector<int64_t> idx(x.rank(), 0);
+        for (int64_t j = 0; j < n; ++j) {
+            int64_t k = 0;
+            for (std::size_t a = 1; a < x.rank(); ++a)
+                k += idx[a] * kstride[static_cast<std::size_t>(x.perm[a])];
+            y.feature_order[static_cast<std::size_t>(j)] = k;
+            for (std::size_t a = x.rank(); a-- > 1;) {
+                if (++idx[a] < phys[a]) break;
+                idx[a] = 0;
+            }
+        }
+        y.unflattened = std::make_shared<KTensor>(x);
+        y.flatten_order = order;
+        y.value = ctx.emit1("Flatten", {x.value}, {{"axis", Attribute::of_int(1)}});
+    } else {
+        y.value = ctx.emit1("Flatten", {ctx.as_perm(x, order)}, {{"axis", Attribute::of_int(1)}});
+    }
     ctx.set_output(y);
 }
 
