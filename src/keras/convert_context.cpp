@@ -341,12 +341,12 @@ void ConvertContext::begin_layer(const Layer& layer, const InboundNode*, std::ve
     kwargs_ = std::move(kwargs);
     outputs_.clear();
     nodes_in_layer_ = 0;
-    // Only these layers take a lazily flattened tensor as is (Dense folds the order into its kernel; the
-    // others are elementwise or whole-vector on rank 2); every other layer gets it materialized.
-    static const std::set<std::string> lazy_ok = {
-        "Dense",           "Dropout", "AlphaDropout", "GaussianNoise", "GaussianDropout", "ActivityRegularization",
-        "Activation",      "ReLU",    "LeakyReLU",    "ELU",           "ThresholdedReLU", "Softmax",
-        "SpatialDropout1D"};
+    // Only Dense (which folds the order into its kernel) and pass-through layers take a lazily flattened
+    // tensor as is; everything else gets it materialized (materializing re-flattens the pre-Flatten tensor,
+    // so nothing that changes values may sit between Flatten and the consumer).
+    static const std::set<std::string> lazy_ok = {"Dense",           "Dropout",         "AlphaDropout",
+                                                  "GaussianNoise",   "GaussianDropout", "ActivityRegularization",
+                                                  "SpatialDropout1D"};
     if (!lazy_ok.count(layer.class_name)) {
         for (auto& t : inputs_)
             t = materialize(t);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "core/file.hpp"
 #include "core/npy.hpp"
@@ -127,14 +128,14 @@ std::string parity_unavailable_reason() {
     return "";
 }
 
-ParityResult run_keras_parity(const std::string& path, const std::string& weights, const std::string& work_dir,
-                              double atol, double rtol, const ConvertOptions& options) {
+std::string prepare_parity_case(const std::string& path, const std::string& weights, const std::string& work_dir,
+                                double atol, double rtol, const ConvertOptions& options, ConvertReport* report) {
     fs::create_directories(work_dir);
     ConvertOptions opt = options;
     opt.weights_path = weights;
-    ParityResult pr;
     const std::string onnx_path = work_dir + "/model.onnx";
-    pr.report = convert_keras_file(path, onnx_path, opt);
+    ConvertReport rep = convert_keras_file(path, onnx_path, opt);
+    if (report) *report = rep;
     const keras::KerasModel m = keras::read_keras_model(path, weights);
 
     json spec;
@@ -157,8 +158,11 @@ ParityResult run_keras_parity(const std::string& path, const std::string& weight
         for (const auto& d : l->config["batch_shape"])
             shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
         if (shape[0] < 0) shape[0] = 2;
-        for (auto& d : shape)
-            if (d < 0) d = 5;
+        for (std::size_t i = 0; i < shape.size(); ++i) {
+            if (shape[i] >= 0) continue;
+            auto it = options.input_shapes.find(r.layer);
+            shape[i] = it != options.input_shapes.end() && i < it->second.size() + 1 ? it->second[i - 1] : 5;
+        }
         Tensor t = Tensor::empty(DType::kFloat32, shape);
         const int64_t range = embedding_range(m, r.layer);
         std::uniform_real_distribution<float> u(-1.0f, 1.0f);
@@ -170,14 +174,35 @@ ParityResult run_keras_parity(const std::string& path, const std::string& weight
         inputs.push_back({{"name", r.layer}, {"file", file}});
     }
     spec["inputs"] = inputs;
-    { std::ofstream(work_dir + "/case.json") << spec.dump(); }
-    const std::string script = source_dir() + "/tools/node/keras_parity.mjs";
-    auto res = run_command({"/usr/bin/env", "node", script, work_dir + "/case.json"}, 300);
-    try {
-        pr.result = json::parse(res.out);
-    } catch (const std::exception&) {
-        pr.result = {{"error", "bad script output: " + res.out.substr(0, 300) + res.err.substr(0, 300)}};
+    std::ofstream(work_dir + "/case.json") << spec.dump();
+    return work_dir + "/case.json";
+}
+
+std::vector<json> run_parity_cases(const std::vector<std::string>& case_files, bool gen) {
+    std::vector<std::string> argv = {"/usr/bin/env", "node", source_dir() + "/tools/node/keras_parity.mjs"};
+    if (gen) argv.push_back("--gen");
+    argv.insert(argv.end(), case_files.begin(), case_files.end());
+    auto res = run_command(argv, 900);
+    std::vector<json> out;
+    std::istringstream lines(res.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        try {
+            out.push_back(json::parse(line));
+        } catch (const std::exception&) {
+        }
     }
+    if (out.size() != case_files.size())
+        out.assign(case_files.size(),
+                   json{{"error", "node failed: " + res.out.substr(0, 300) + res.err.substr(0, 300)}});
+    return out;
+}
+
+ParityResult run_keras_parity(const std::string& path, const std::string& weights, const std::string& work_dir,
+                              double atol, double rtol, const ConvertOptions& options) {
+    ParityResult pr;
+    const std::string c = prepare_parity_case(path, weights, work_dir, atol, rtol, options, &pr.report);
+    pr.result = run_parity_cases({c})[0];
     return pr;
 }
 

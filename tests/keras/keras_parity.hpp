@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "konnx/convert.hpp"
 
@@ -22,5 +23,11 @@ struct ParityResult {
 /// topology + weights dump under `work_dir`, and runs the parity script.
 ParityResult run_keras_parity(const std::string& path, const std::string& weights, const std::string& work_dir,
                               double atol = 1e-4, double rtol = 1e-3, const ConvertOptions& options = {});
+
+/// Batched form: prepare_parity_case converts and writes a case (returns the case file); run_parity_cases
+/// runs many cases in one node process and returns each case's JSON in order.
+std::string prepare_parity_case(const std::string& path, const std::string& weights, const std::string& work_dir,
+                                double atol, double rtol, const ConvertOptions& options, ConvertReport* report);
+std::vector<nlohmann::json> run_parity_cases(const std::vector<std::string>& case_files, bool gen = false);
 
 }  // namespace konnx::test

@@ -175,8 +175,8 @@ function findLayer(model, name) {
   return null;
 }
 
-async function main() {
-  const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+async function runCase(path) {
+  const spec = JSON.parse(fs.readFileSync(path, 'utf8'));
   const inputs = spec.inputs.map((i) => ({ name: i.name, ...readNpy(i.file) }));
   const result = { ort: null, tfjs: null, outputs: [] };
 
@@ -240,7 +240,53 @@ async function main() {
     }
     result.outputs.push(entry);
   }
-  console.log(JSON.stringify(result));
+  return result;
+}
+
+// --gen CASE...: builds each case's topology in tfjs (random initial weights) and writes its weights as
+// {weights_bin, weights manifest with Keras weight names} so a test can write the same model as a Keras file.
+async function genCase(path) {
+  const spec = JSON.parse(fs.readFileSync(path, 'utf8'));
+  const model = await tf.models.modelFromJSON({ modelTopology: spec.topology });
+  const manifest = [];
+  const chunks = [];
+  const visit = (m) => {
+    for (const l of m.layers) {
+      if (l.layers && l.getClassName() !== 'TimeDistributed' && l.getClassName() !== 'Bidirectional') {
+        visit(l);
+        continue;
+      }
+      const ws = l.getWeights();
+      if (!ws.length) continue;
+      // Random-normal weights (tfjs's own initializers would leave biases and BN stats at 0/1).
+      const vals = ws.map((w, i) => {
+        const n = w.size;
+        const name = l.weights[i].originalName || l.weights[i].name;
+        let v = tf.randomNormal(w.shape, 0, 0.5, 'float32', 7 + manifest.length * 13 + i).dataSync();
+        if (/variance/.test(name)) v = v.map((x) => 0.5 + Math.abs(x));
+        void n;
+        return { name, data: v, shape: w.shape };
+      });
+      for (const v of vals) chunks.push(Buffer.from(v.data.buffer));
+      manifest.push({ layer: l.name, names: vals.map((v) => v.name), shapes: vals.map((v) => v.shape) });
+    }
+  };
+  visit(model);
+  fs.writeFileSync(spec.weights_bin, Buffer.concat(chunks));
+  return { weights: manifest };
+}
+
+async function main() {
+  const gen = process.argv[2] === '--gen';
+  for (const path of process.argv.slice(gen ? 3 : 2)) {
+    let r;
+    try {
+      r = gen ? await genCase(path) : await runCase(path);
+    } catch (e) {
+      r = { error: String(e.message || e).split('\n')[0] };
+    }
+    console.log(JSON.stringify({ case: path, ...r }));
+  }
 }
 
 main().catch((e) => {

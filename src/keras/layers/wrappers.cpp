@@ -54,7 +54,7 @@ void time_distributed(ConvertContext& ctx) {
     }
     folded.dtype = x.dtype;
     auto outs = ctx.call_layer(inner, {folded});
-    KTensor y = outs[0];
+    KTensor y = ctx.materialize(outs[0]);  // a lazy inner Flatten is made concrete before unfolding
     if (y.perm.empty() || y.perm[0] != 0) {
         y.value = ctx.as_keras(y);
         y.perm = identity_perm(y.rank());
