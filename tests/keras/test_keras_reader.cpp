@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+// Keras reader edge cases on small files written here: attribute dialects, dataset dtypes, hostile files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/strings.hpp"
+#include "keras/h5_file.hpp"
+#include "keras/h5_writer.hpp"
+#include "keras/model.hpp"
+#include "konnx/convert.hpp"
+#include "support/test_support.hpp"
+
+namespace konnx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string tmp(const std::string& name) {
+    const std::string dir = binary_dir() + "/keras_reader";
+    fs::create_directories(dir);
+    return dir + "/" + name;
+}
+
+const char* kDense = R"({"class_name":"Sequential","config":{"name":"s","layers":[
+    {"class_name":"Dense","config":{"name":"d","batch_input_shape":[null,3],"units":2,"activation":"relu"}}]}})";
+
+std::vector<KerasWeights> dense_weights() {
+    KerasWeights w;
+    w.layer = "d";
+    w.names = {"kernel", "bias"};
+    w.values = {Tensor::from_vector<float>({3, 2}, {1, 2, 3, 4, 5, 6}), Tensor::from_vector<float>({2}, {0.5f, -0.5f})};
+    return {w};
+}
+
+TEST(KerasReader, H5StringsAndDtypes) {
+    const std::string p = tmp("dtypes.h5");
+    {
+        H5Writer w(p);
+        w.attr_string("/", "vlen", "hello");
+        w.attr_strings("/", "names0", {"a", "bb"});
+        w.attr_strings("/", "names1", {"ccc"});
+        w.attr_strings("/", "empty", {});
+        w.dataset("/g/f64", Tensor::from_vector<float>({2}, {1.5f, -2.25f}), DType::kFloat64);
+        w.dataset("/g/f16", Tensor::from_vector<float>({3}, {0.5f, 2.0f, -1.0f}), DType::kFloat16);
+    }
+    auto f = keras::H5File::open(p);
+    EXPECT_EQ(f.attr_string("/", "vlen").value(), "hello");
+    EXPECT_EQ(f.attr_strings("/", "names"), (std::vector<std::string>{"a", "bb", "ccc"}));
+    EXPECT_TRUE(f.attr_strings("/", "empty").empty());
+    EXPECT_FALSE(f.attr_string("/", "missing").has_value());
+    EXPECT_EQ(f.read_float("/g/f64").to_vector<float>(), (std::vector<float>{1.5f, -2.25f}));
+    EXPECT_EQ(f.read_float("/g/f16").to_vector<float>(), (std::vector<float>{0.5f, 2.0f, -1.0f}));
+    EXPECT_EQ(f.children("/g"), (std::vector<std::string>{"f16", "f64"}));
+}
+
+TEST(KerasReader, RefusesExternalLinks) {
+    const std::string p = tmp("extlink.h5");
+    {
+        H5Writer w(p);
+        w.external_link("/model_weights", "/etc/passwd", "/x");
+    }
+    auto f = keras::H5File::open(p);
+    try {
+        (void)f.is_group("/model_weights");
+        FAIL() << "external link followed";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidModel);
+        EXPECT_NE(std::string(e.what()).find("external link"), std::string::npos) << e.what();
+    }
+}
+
+TEST(KerasReader, BadFilesGiveNamedErrors) {
+    try {
+        keras::H5File::open(tmp("does-not-exist.h5"));
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kFileNotFound);
+    }
+    const std::string junk = tmp("junk.h5");
+    std::ofstream(junk) << "not hdf5 at all";
+    try {
+        convert_keras(junk);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidModel);
+        EXPECT_NE(std::string(e.what()).find("junk.h5"), std::string::npos) << e.what();
+    }
+    // Truncated: the first half of a valid file.
+    const std::string good = tmp("good.h5");
+    write_keras_h5(good, json::parse(kDense), dense_weights());
+    const auto size = fs::file_size(good);
+    std::ifstream in(good, std::ios::binary);
+    std::string bytes(size / 2, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(tmp("truncated.h5"), std::ios::binary) << bytes;
+    EXPECT_THROW(convert_keras(tmp("truncated.h5")), Error);
+}
+
+TEST(KerasReader, MissingWeightIsNamed) {
+    auto w = dense_weights();
+    const std::string p = tmp("missing_weight.h5");
+    {
+        H5Writer h(p);
+        h.attr_string("/", "keras_version", "2.2.4");
+        h.attr_string("/", "backend", "tensorflow");
+        h.attr_string("/", "model_config", kDense);
+        h.attr_strings("/model_weights", "layer_names", {"d"});
+        h.attr_strings("/model_weights/d", "weight_names", {"d/kernel:0", "d/bias:0"});
+        h.dataset("/model_weights/d/d/kernel:0", w[0].values[0]);
+    }
+    try {
+        convert_keras(p);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidModel);
+        EXPECT_NE(std::string(e.what()).find("d/bias:0"), std::string::npos) << e.what();
+    }
+}
+
+TEST(KerasReader, WeightsOnlyFileNeedsArchitecture) {
+    const std::string p = tmp("weights_only.h5");
+    {
+        H5Writer h(p);
+        h.attr_strings("/", "layer_names", {"d"});
+        h.attr_strings("/d", "weight_names", {"d/kernel:0", "d/bias:0"});
+        auto w = dense_weights();
+        h.dataset("/d/d/kernel:0", w[0].values[0]);
+        h.dataset("/d/d/bias:0", w[0].values[1]);
+    }
+    EXPECT_THROW(convert_keras(p), Error);
+    const std::string arch = tmp("arch.json");
+    std::ofstream(arch) << kDense;
+    ConvertOptions o;
+    o.weights_path = p;
+    auto r = convert_keras(arch, o);
+    EXPECT_EQ(r.report.parameters, 8);
+    EXPECT_EQ(r.report.keras_version, "1");  // no keras_version attribute: Keras 1 rules
+}
+
+TEST(KerasReader, Keras3TensorNodesAndSnakeCase) {
+    EXPECT_EQ(keras::to_snake_case("Conv1DTranspose"), "conv1d_transpose");
+    EXPECT_EQ(keras::to_snake_case("BatchNormalization"), "batch_normalization");
+    EXPECT_EQ(keras::to_snake_case("LSTM"), "lstm");
+    EXPECT_EQ(keras::to_snake_case("MaxPooling2D"), "max_pooling2d");
+    const json model = json::parse(R"({"module":"keras","class_name":"Functional","config":{"name":"f",
+      "layers":[{"module":"keras.layers","class_name":"InputLayer","name":"x",
+                 "config":{"batch_shape":[null,4],"dtype":"float32","name":"x"},"inbound_nodes":[]},
+                {"module":"keras.layers","class_name":"Dense","name":"d",
+                 "config":{"name":"d","units":2,"dtype":{"module":"keras","class_name":"DTypePolicy",
+                           "config":{"name":"float32"}}},
+                 "inbound_nodes":[{"args":[{"class_name":"__keras_tensor__","config":{"shape":[null,4],
+                   "dtype":"float32","keras_history":["x",0,0]}}],"kwargs":{"training":false}}]}],
+      "input_layers":["x",0,0],"output_layers":["d",0,0]}})");
+    auto m = keras::parse_model_config(model, "3.6.0", "test");
+    ASSERT_EQ(m.layers.size(), 2u);
+    ASSERT_EQ(m.layers[1].inbound_nodes.size(), 1u);
+    EXPECT_EQ(m.layers[1].inbound_nodes[0].inputs[0].layer, "x");
+    EXPECT_EQ(m.layers[1].config["dtype"], "float32");
+    ASSERT_EQ(m.inputs.size(), 1u);
+    EXPECT_EQ(m.outputs[0].layer, "d");
+}
+
+TEST(KerasReader, UnsupportedLayersAreAllListed) {
+    const json model = json::parse(R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Dense","config":{"name":"d","batch_input_shape":[null,3],"units":3}},
+        {"class_name":"Lambda","config":{"name":"lam","function":"x"}},
+        {"class_name":"MyCustomLayer","config":{"name":"custom","foo":1}}]}})");
+    const std::string p = tmp("unsupported.h5");
+    auto w = dense_weights();
+    w[0].values = {Tensor::zeros(DType::kFloat32, {3, 3}), Tensor::zeros(DType::kFloat32, {3})};
+    write_keras_h5(p, model, w);
+    try {
+        convert_keras(p);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("'lam' (Lambda"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("'custom' (MyCustomLayer; config keys: foo, name"), std::string::npos) << msg;
+    }
+}
+
+TEST(KerasReader, ConvertOptionsAndAtomicWrite) {
+    const std::string p = tmp("opts.h5");
+    write_keras_h5(p, json::parse(kDense), dense_weights());
+    ConvertOptions o;
+    o.opset = 12;
+    EXPECT_THROW(convert_keras(p, o), Error);
+    o.opset = 17;
+    o.batch_size = 4;
+    const std::string out = tmp("opts.onnx");
+    auto rep = convert_keras_file(p, out, o);
+    EXPECT_TRUE(fs::exists(out));
+    EXPECT_EQ(rep.transposes_left, 0);
+    try {
+        convert_keras_file(p, p);
+        FAIL() << "overwrote its input";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    }
+    EXPECT_TRUE(fs::exists(p));
+}
+
+}  // namespace
+}  // namespace konnx::test
