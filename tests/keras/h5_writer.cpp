@@ -64,9 +64,11 @@ void H5Writer::attr_strings(const std::string& path, const std::string& name, co
         return;
     }
     std::size_t len = 1;
-    for (const auto& v : values) len = std::max(len, v.size());
+    for (const auto& v : values)
+        len = std::max(len, v.size());
     std::vector<char> buf(len * n, 0);
-    for (std::size_t i = 0; i < n; ++i) std::copy(values[i].begin(), values[i].end(), buf.begin() + i * len);
+    for (std::size_t i = 0; i < n; ++i)
+        std::copy(values[i].begin(), values[i].end(), buf.begin() + i * len);
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, len);
     H5Tset_strpad(type, H5T_STR_NULLPAD);
@@ -80,7 +82,8 @@ void H5Writer::attr_strings(const std::string& path, const std::string& name, co
 
 void H5Writer::dataset(const std::string& path, const Tensor& t, DType as) {
     std::vector<hsize_t> dims(t.shape().begin(), t.shape().end());
-    hid_t space = dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+    hid_t space =
+        dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
     hid_t file_type = H5T_IEEE_F32LE;
     hid_t half = -1;
     if (as == DType::kFloat64) file_type = H5T_IEEE_F64LE;
@@ -105,15 +108,16 @@ void H5Writer::external_link(const std::string& path, const std::string& file, c
     check(H5Lcreate_external(file.c_str(), object.c_str(), id_, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), path);
 }
 
-void write_keras_h5(const std::string& path, const nlohmann::json& model_config, const std::vector<KerasWeights>& weights,
-                    const std::string& keras_version, bool split_names) {
+void write_keras_h5(const std::string& path, const nlohmann::json& model_config,
+                    const std::vector<KerasWeights>& weights, const std::string& keras_version, bool split_names) {
     H5Writer w(path);
     w.attr_string("/", "keras_version", keras_version);
     w.attr_string("/", "backend", "tensorflow");
     w.attr_string("/", "model_config", model_config.dump());
     w.group("/model_weights");
     std::vector<std::string> names;
-    for (const auto& kw : weights) names.push_back(kw.layer);
+    for (const auto& kw : weights)
+        names.push_back(kw.layer);
     if (split_names && names.size() >= 2) {
         const auto half = static_cast<std::ptrdiff_t>(names.size() / 2);
         w.attr_strings("/model_weights", "layer_names0", {names.begin(), names.begin() + half});

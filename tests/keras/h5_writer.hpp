@@ -40,7 +40,8 @@ struct KerasWeights {
 
 /// Writes a Keras 2 full-model .h5: root keras_version/backend/model_config, model_weights/<layer>/...
 /// `split_names` writes layer_names as layer_names0, layer_names1 (as Keras does past 64 KB).
-void write_keras_h5(const std::string& path, const nlohmann::json& model_config, const std::vector<KerasWeights>& weights,
-                    const std::string& keras_version = "2.2.4", bool split_names = false);
+void write_keras_h5(const std::string& path, const nlohmann::json& model_config,
+                    const std::vector<KerasWeights>& weights, const std::string& keras_version = "2.2.4",
+                    bool split_names = false);
 
 }  // namespace konnx::test

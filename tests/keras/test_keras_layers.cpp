@@ -160,6 +160,12 @@ const LayerCase kCases[] = {
         {"class_name":"Flatten","config":{"name":"f"}},
         {"class_name":"Dense","config":{"name":"d","units":2}}]}})",
      "2.2.4", true},
+    {"rescaling_center_crop",
+     R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Conv2D","config":{"name":"c","batch_input_shape":[null,7,6,2],"filters":2,"kernel_size":[1,1]}},
+        {"class_name":"Rescaling","config":{"name":"rs","scale":0.5,"offset":-1.0}},
+        {"class_name":"CenterCrop","config":{"name":"cc","height":4,"width":3}},
+        {"class_name":"Flatten","config":{"name":"f"}}]}})"},
     {"functional_merges_shared",
      R"({"class_name":"Model","config":{"name":"m","layers":[
         {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4,4,2]},"inbound_nodes":[]},
@@ -204,7 +210,8 @@ public:
             const auto& c = kCases[i];
             const std::string dir = root + "/" + c.name;
             if (gens[i].contains("error")) {
-                results_[c.name] = {{"error", "tfjs could not build the model: " + gens[i]["error"].get<std::string>()}};
+                results_[c.name] = {
+                    {"error", "tfjs could not build the model: " + gens[i]["error"].get<std::string>()}};
                 continue;
             }
             std::vector<KerasWeights> weights;
@@ -233,7 +240,8 @@ public:
             }
         }
         const auto res = run_parity_cases(cases);
-        for (std::size_t i = 0; i < names.size(); ++i) results_[names[i]] = res[i];
+        for (std::size_t i = 0; i < names.size(); ++i)
+            results_[names[i]] = res[i];
     }
     static std::map<std::string, json> results_;
 };
@@ -247,7 +255,8 @@ TEST_P(KerasLayers, OnnxRuntimeMatchesTfjs) {
     ASSERT_FALSE(r.contains("error")) << r.dump();
     ASSERT_EQ(r.value("tfjs", ""), "ok") << r.dump();
     ASSERT_FALSE(r["outputs"].empty());
-    for (const auto& o : r["outputs"]) EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    for (const auto& o : r["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << o.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, KerasLayers, ::testing::ValuesIn(kCases),

@@ -127,11 +127,64 @@ void layer_norm(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+void unit_norm(ConvertContext& ctx) {
+    const KTensor& x = ctx.input();
+    const auto axes = axes_of(ctx, x, -1);
+    std::vector<int64_t> phys;
+    for (int a : axes)
+        phys.push_back(x.physical_axis(a));
+    const std::string ss = ctx.emit1("ReduceSumSquare", {x.value},
+                                     {{"axes", Attribute::of_ints(phys)}, {"keepdims", Attribute::of_int(1)}});
+    const std::string n = ctx.emit1("Sqrt", {ctx.emit1("Max", {ss, ctx.scalar_f32(1e-12f, "eps")})});
+    KTensor y = x;
+    y.value = ctx.emit1("Div", {x.value, n});
+    ctx.set_output(y);
+}
+
+/// GroupNormalization: channels split into `groups`, each normalized over its channels and all spatial axes.
+void group_norm(ConvertContext& ctx) {
+    const KTensor& x = ctx.input();
+    const auto axes = axes_of(ctx, x, -1);
+    if (axes.size() != 1) ctx.unsupported("GroupNormalization over several axes");
+    const int axis = axes[0];
+    const int64_t c = x.shape[static_cast<std::size_t>(axis)];
+    const int64_t groups = ctx.i64("groups", 32);
+    if (c <= 0 || groups <= 0 || c % groups != 0) ctx.invalid("channels must be known and divisible by groups");
+    const bool scale = ctx.flag("scale", true), center = ctx.flag("center", true);
+    ctx.expect_weights({(scale ? 1u : 0u) + (center ? 1u : 0u)});
+    // Channel axis first after the batch: physical [N, C, rest...].
+    std::vector<int> perm = {0, axis};
+    for (int a = 1; a < static_cast<int>(x.rank()); ++a)
+        if (a != axis) perm.push_back(a);
+    const std::string v = ctx.as_perm(x, perm);
+    const std::string grouped = ctx.emit1("Reshape", {v, ctx.const_i64({0, groups, -1}, "group_shape")});
+    const auto red = std::vector<std::pair<std::string, Attribute>>{{"axes", Attribute::of_ints({2})},
+                                                                    {"keepdims", Attribute::of_int(1)}};
+    const std::string mean = ctx.emit1("ReduceMean", {grouped}, red);
+    const std::string d = ctx.emit1("Sub", {grouped, mean});
+    const std::string var = ctx.emit1("ReduceMean", {ctx.emit1("Mul", {d, d})}, red);
+    const float eps = static_cast<float>(ctx.f64("epsilon", 1e-3));
+    const std::string norm =
+        ctx.emit1("Div", {d, ctx.emit1("Sqrt", {ctx.emit1("Add", {var, ctx.scalar_f32(eps, "epsilon")})})});
+    std::string out = ctx.emit1("Reshape", {norm, ctx.emit1("Shape", {v})});
+    Shape bs(x.rank(), 1);
+    bs[1] = c;
+    std::size_t w = 0;
+    if (scale) out = ctx.emit1("Mul", {out, ctx.add_initializer(ctx.weight(w++).reshaped(bs), "gamma")});
+    if (center) out = ctx.emit1("Add", {out, ctx.add_initializer(ctx.weight(w++).reshaped(bs), "beta")});
+    KTensor y = x;
+    y.value = out;
+    y.perm = perm;
+    ctx.set_output(y);
+}
+
 }  // namespace
 
 void register_normalization(LayerRegistry& r) {
     r.add("BatchNormalization", batch_norm);
     r.add("LayerNormalization", layer_norm);
+    r.add("UnitNormalization", unit_norm);
+    r.add("GroupNormalization", group_norm);
 }
 
 }  // namespace konnx::keras
