@@ -18,9 +18,10 @@ void center_crop(ConvertContext& ctx) {
     if (x.shape[ha] < h || x.shape[wa] < w) ctx.unsupported("CenterCrop of a smaller input (Keras resizes then)");
     const int64_t top = (x.shape[ha] - h) / 2, left = (x.shape[wa] - w) / 2;
     KTensor y = x;
-    y.value = ctx.emit1("Slice", {x.value, ctx.const_i64({top, left}, "starts"), ctx.const_i64({top + h, left + w}, "ends"),
-                                  ctx.const_i64({x.physical_axis(static_cast<int>(ha)), x.physical_axis(static_cast<int>(wa))},
-                                                "axes")});
+    y.value = ctx.emit1(
+        "Slice",
+        {x.value, ctx.const_i64({top, left}, "starts"), ctx.const_i64({top + h, left + w}, "ends"),
+         ctx.const_i64({x.physical_axis(static_cast<int>(ha)), x.physical_axis(static_cast<int>(wa))}, "axes")});
     y.shape[ha] = h;
     y.shape[wa] = w;
     ctx.set_output(y);
@@ -46,8 +47,8 @@ void resizing(ConvertContext& ctx) {
         ctx.unsupported("interpolation '" + interp + "'");
     const auto perm = ctx.physical_perm_for(4, cf);
     const std::string v = ctx.as_perm(x, perm);
-    const std::string nc = ctx.emit1("Slice", {ctx.emit1("Shape", {v}), ctx.const_i64({0}, "starts"),
-                                               ctx.const_i64({2}, "ends")});
+    const std::string nc =
+        ctx.emit1("Slice", {ctx.emit1("Shape", {v}), ctx.const_i64({0}, "starts"), ctx.const_i64({2}, "ends")});
     const std::string sizes = ctx.emit1("Concat", {nc, ctx.const_i64({h, w}, "hw")}, {{"axis", Attribute::of_int(0)}});
     KTensor y = x;
     y.perm = perm;
