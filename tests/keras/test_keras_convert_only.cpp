@@ -29,7 +29,8 @@ KerasWeights weights(const std::string& layer, std::vector<Shape> shapes) {
     for (auto& s : shapes) {
         Tensor t = Tensor::empty(DType::kFloat32, s);
         float v = 0.1f;
-        for (auto& x : t.span<float>()) x = (v = v * -1.07f + 0.013f);
+        for (auto& x : t.span<float>())
+            x = (v = v * -1.07f + 0.013f);
         w.names.push_back("w" + std::to_string(k++));
         w.values.push_back(t);
     }
@@ -117,8 +118,8 @@ TEST(KerasCli, ConvertReportsAndExitCodes) {
     const std::string d = dir_for("cli");
     const auto c = cases()[0];
     write_keras_h5(d + "/m.h5", json::parse(c.model), c.weights, "3.6.0");
-    auto r = run_command({cli_path(), "convert", d + "/m.h5", "-o", d + "/m.onnx", "--json", "--opset", "17",
-                          "--batch-size", "1"});
+    auto r = run_command(
+        {cli_path(), "convert", d + "/m.h5", "-o", d + "/m.onnx", "--json", "--opset", "17", "--batch-size", "1"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto j = json::parse(r.out);
     EXPECT_EQ(j["keras_version"], "3.6.0");
@@ -136,7 +137,8 @@ TEST(KerasCli, ConvertReportsAndExitCodes) {
     EXPECT_TRUE(fs::exists(d + "/m.h5"));
     const std::string lambda = d + "/lambda.h5";
     write_keras_h5(lambda, json::parse(R"({"class_name":"Sequential","config":{"name":"s","layers":[
-        {"class_name":"Lambda","config":{"name":"lam","batch_input_shape":[null,2],"function":"x"}}]}})"), {});
+        {"class_name":"Lambda","config":{"name":"lam","batch_input_shape":[null,2],"function":"x"}}]}})"),
+                   {});
     r = run_command({cli_path(), "convert", lambda, "-o", d + "/l.onnx"});
     EXPECT_EQ(r.exit_code, 69) << r.err;
     EXPECT_NE(r.err.find("'lam' (Lambda"), std::string::npos) << r.err;

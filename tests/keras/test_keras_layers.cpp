@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 
+#include "core/strings.hpp"
 #include "keras/h5_writer.hpp"
 #include "keras/keras_parity.hpp"
 #include "support/test_support.hpp"
@@ -232,11 +233,16 @@ public:
             }
             const std::string h5 = dir + "/model.h5";
             write_keras_h5(h5, json::parse(c.model), weights, c.keras_version, c.split_names);
-            try {
-                cases.push_back(prepare_parity_case(h5, "", dir, 1e-4, 1e-3, {}, nullptr));
-                names.push_back(c.name);
-            } catch (const std::exception& e) {
-                results_[c.name] = {{"error", std::string("conversion failed: ") + e.what()}};
+            for (int opset : {15, 13, 17}) {  // the default first; 13 and 17 change Squeeze/LayerNormalization
+                const std::string key = opset == 15 ? std::string(c.name) : cat(c.name, "@", opset);
+                ConvertOptions o;
+                o.opset = opset;
+                try {
+                    cases.push_back(prepare_parity_case(h5, "", cat(dir, "/opset", opset), 1e-4, 1e-3, o, nullptr));
+                    names.push_back(key);
+                } catch (const std::exception& e) {
+                    results_[key] = {{"error", std::string("conversion failed: ") + e.what()}};
+                }
             }
         }
         const auto res = run_parity_cases(cases);
@@ -250,13 +256,17 @@ std::map<std::string, json> KerasLayers::results_;
 
 TEST_P(KerasLayers, OnnxRuntimeMatchesTfjs) {
     if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-    const auto& r = results_[GetParam().name];
-    std::cout << "[ info ] " << GetParam().name << ": " << r.dump().substr(0, 600) << "\n";
-    ASSERT_FALSE(r.contains("error")) << r.dump();
-    ASSERT_EQ(r.value("tfjs", ""), "ok") << r.dump();
-    ASSERT_FALSE(r["outputs"].empty());
-    for (const auto& o : r["outputs"])
-        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    for (const std::string suffix : {"", "@13", "@17"}) {
+        const std::string key = GetParam().name + suffix;
+        SCOPED_TRACE(key);
+        const auto& r = results_[key];
+        std::cout << "[ info ] " << key << ": " << r.dump().substr(0, 600) << "\n";
+        ASSERT_FALSE(r.contains("error")) << r.dump();
+        ASSERT_EQ(r.value("tfjs", ""), "ok") << r.dump();
+        ASSERT_FALSE(r["outputs"].empty());
+        for (const auto& o : r["outputs"])
+            EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, KerasLayers, ::testing::ValuesIn(kCases),

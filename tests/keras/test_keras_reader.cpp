@@ -204,5 +204,23 @@ TEST(KerasReader, ConvertOptionsAndAtomicWrite) {
     EXPECT_TRUE(fs::exists(p));
 }
 
+TEST(KerasReader, InputsAsNchwLeaveNoTranspose) {
+    const char* conv = R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Conv2D","config":{"name":"c","batch_input_shape":[null,6,6,3],"filters":2,"kernel_size":[3,3]}},
+        {"class_name":"MaxPooling2D","config":{"name":"p"}},
+        {"class_name":"Flatten","config":{"name":"f"}},
+        {"class_name":"Dense","config":{"name":"d","units":2}}]}})";
+    KerasWeights c{
+        "c", {"kernel", "bias"}, {Tensor::zeros(DType::kFloat32, {3, 3, 3, 2}), Tensor::zeros(DType::kFloat32, {2})}};
+    KerasWeights d{
+        "d", {"kernel", "bias"}, {Tensor::zeros(DType::kFloat32, {8, 2}), Tensor::zeros(DType::kFloat32, {2})}};
+    const std::string p = tmp("nchw.h5");
+    write_keras_h5(p, json::parse(conv), {c, d});
+    EXPECT_EQ(convert_keras(p).report.transposes_left, 1);  // NHWC interface: one Transpose at the input
+    ConvertOptions o;
+    o.inputs_as_nchw = {"c_input"};
+    EXPECT_EQ(convert_keras(p, o).report.transposes_left, 0);
+}
+
 }  // namespace
 }  // namespace konnx::test
