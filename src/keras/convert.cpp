@@ -242,6 +242,53 @@ void rename_value(graph::Graph& g, const std::string& from, const std::string& t
     }
 }
 
+/// Peepholes: Reshape(Reshape(x)) -> Reshape(x) (outer shape without 0 entries, which would copy dims of
+/// the inner result), Transpose(Transpose(x)) -> one Transpose, or nothing when the two cancel.
+void fuse_chains(graph::Graph& g) {
+    std::map<std::string, std::size_t> producer;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i)
+        for (const auto& o : g.nodes[i].outputs)
+            producer[o] = i;
+    std::set<std::string> outputs;
+    for (const auto& o : g.outputs)
+        outputs.insert(o.name);
+    std::map<std::string, std::string> replace;  // value -> value (identity transposes)
+    for (auto& n : g.nodes) {
+        for (auto& in : n.inputs)
+            if (auto it = replace.find(in); it != replace.end()) in = it->second;
+        if (n.inputs.empty()) continue;
+        auto it = producer.find(n.inputs[0]);
+        if (it == producer.end()) continue;
+        const graph::Node& inner = g.nodes[it->second];
+        if (n.op_type == "Reshape" && inner.op_type == "Reshape" && n.inputs.size() == 2) {
+            const Tensor* shape = g.find_initializer(n.inputs[1]);
+            if (!shape) continue;
+            const auto dims = shape->to_vector<int64_t>();
+            if (std::find(dims.begin(), dims.end(), 0) != dims.end()) continue;
+            n.inputs[0] = inner.inputs[0];
+        } else if (n.op_type == "Transpose" && inner.op_type == "Transpose") {
+            const auto* p2 = n.find_attr("perm");
+            const auto* p1 = inner.find_attr("perm");
+            if (!p1 || !p2 || p1->ints.size() != p2->ints.size()) continue;
+            std::vector<int64_t> p(p2->ints.size());
+            bool identity = true;
+            for (std::size_t i = 0; i < p.size(); ++i) {
+                p[i] = p1->ints[static_cast<std::size_t>(p2->ints[i])];
+                identity = identity && p[i] == static_cast<int64_t>(i);
+            }
+            if (identity && !outputs.count(n.outputs[0])) {
+                replace[n.outputs[0]] = inner.inputs[0];
+                n.op_type = "Identity";  // now dead; removed below
+                n.attributes.clear();
+                n.inputs = {inner.inputs[0]};
+                continue;
+            }
+            n.inputs[0] = inner.inputs[0];
+            n.set_attr("perm", graph::Attribute::of_ints(p));
+        }
+    }
+}
+
 /// Drops nodes whose outputs nobody uses (e.g. a lazy Flatten that every consumer materialized), and
 /// initializers left without users.
 void remove_dead_nodes(graph::Graph& g) {
@@ -352,6 +399,7 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
         g.outputs.push_back(vi);
     }
 
+    fuse_chains(g);
     remove_dead_nodes(g);
     ConvertResult result;
     result.onnx_bytes = onnxio::serialize_model(onnx_model);
