@@ -167,6 +167,15 @@ const LayerCase kCases[] = {
         {"class_name":"Rescaling","config":{"name":"rs","scale":0.5,"offset":-1.0}},
         {"class_name":"CenterCrop","config":{"name":"cc","height":4,"width":3}},
         {"class_name":"Flatten","config":{"name":"f"}}]}})"},
+    {"attention_layers",
+     R"({"class_name":"Model","config":{"name":"m","layers":[
+        {"name":"q","class_name":"InputLayer","config":{"name":"q","batch_input_shape":[null,4,6]},"inbound_nodes":[]},
+        {"name":"v","class_name":"InputLayer","config":{"name":"v","batch_input_shape":[null,5,6]},"inbound_nodes":[]},
+        {"name":"mha","class_name":"MultiHeadAttention","config":{"name":"mha","num_heads":2,"key_dim":3,
+          "value_dim":4},"inbound_nodes":[[["q",0,0,{"value":["v",0,0]}]]]},
+        {"name":"att","class_name":"Attention","config":{"name":"att","use_scale":true},
+          "inbound_nodes":[[["mha",0,0,{}],["v",0,0,{}]]]}],
+       "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["att",0,0],["mha",0,0]]}})"},
     {"functional_merges_shared",
      R"({"class_name":"Model","config":{"name":"m","layers":[
         {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4,4,2]},"inbound_nodes":[]},

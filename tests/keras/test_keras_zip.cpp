@@ -105,8 +105,7 @@ TEST_P(KerasZip, WeightsLandInTheirLayers) {
     EXPECT_EQ(m.graph().output(0).name(), "d2");
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, KerasZip,
-                         ::testing::Values(Layout::kKeras30, Layout::kKeras36, Layout::kTfKeras213));
+INSTANTIATE_TEST_SUITE_P(Layouts, KerasZip, ::testing::Values(Layout::kKeras30, Layout::kKeras36, Layout::kTfKeras213));
 
 TEST(KerasZipErrors, NotAZipOrMissingMembers) {
     const std::string dir = binary_dir() + "/keras_zip";

@@ -141,6 +141,83 @@ class Conv1DTransposeRef extends tf.layers.Layer {
 }
 tf.serialization.registerClass(Conv1DTransposeRef);
 
+// Keras MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py): EinsumDense projections
+// "abc,cde->abde", query scaled by 1/sqrt(key_dim), scores "aecd,abcd->acbe", softmax over keys, context
+// "acbe,aecd->abcd", output EinsumDense "abcd,cde->abe". Weights in Keras order: query, key, value, output.
+class MultiHeadAttentionRef extends tf.layers.Layer {
+  static className = 'MultiHeadAttentionRef';
+  constructor(cfg) {
+    super(cfg);
+    this.h = cfg.numHeads;
+    this.kd = cfg.keyDim;
+    this.vd = cfg.valueDim || cfg.keyDim;
+    this.useBias = cfg.useBias !== false;
+  }
+  build(s) {
+    const z = tf.initializers.zeros();
+    const q = s[0], v = s[1], k = s[2] || s[1];
+    const add = (n, shape) => this.addWeight(n, shape, 'float32', z);
+    this.w = [];
+    for (const [n, c, d] of [['query', q[2], this.kd], ['key', k[2], this.kd], ['value', v[2], this.vd]]) {
+      this.w.push(add(`${n}_kernel`, [c, this.h, d]));
+      if (this.useBias) this.w.push(add(`${n}_bias`, [this.h, d]));
+    }
+    this.w.push(add('output_kernel', [this.h, this.vd, q[2]]));
+    if (this.useBias) this.w.push(add('output_bias', [q[2]]));
+    this.built = true;
+  }
+  computeOutputShape(s) { return s[0]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const [q, v] = inputs;
+      const k = inputs[2] || v;
+      let i = 0;
+      const next = () => this.w[i++].read();
+      const proj = (x, d) => {
+        const [b, t, c] = x.shape;
+        let y = tf.matMul(x.reshape([b * t, c]), next().reshape([c, this.h * d])).reshape([b, t, this.h, d]);
+        if (this.useBias) y = tf.add(y, next());
+        return y;
+      };
+      const Q = tf.mul(proj(q, this.kd), 1 / Math.sqrt(this.kd));
+      const K = proj(k, this.kd);
+      const V = proj(v, this.vd);
+      const scores = tf.matMul(Q.transpose([0, 2, 1, 3]), K.transpose([0, 2, 3, 1]));
+      const ctx = tf.matMul(tf.softmax(scores, -1), V.transpose([0, 2, 1, 3])).transpose([0, 2, 1, 3]);
+      const [b, t] = ctx.shape;
+      let out = tf.matMul(ctx.reshape([b * t, this.h * this.vd]), next().reshape([this.h * this.vd, -1]));
+      out = out.reshape([b, t, -1]);
+      if (this.useBias) out = tf.add(out, next());
+      return out;
+    });
+  }
+}
+tf.serialization.registerClass(MultiHeadAttentionRef);
+
+// Keras Attention (Luong): scores = q k^T (times a learned scalar when use_scale), softmax, times v.
+class AttentionRef extends tf.layers.Layer {
+  static className = 'AttentionRef';
+  constructor(cfg) {
+    super(cfg);
+    this.useScale = !!cfg.useScale;
+  }
+  build() {
+    if (this.useScale) this.scale = this.addWeight('scale', [], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+  computeOutputShape(s) { return [s[0][0], s[0][1], s[1][2]]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const [q, v] = inputs;
+      const k = inputs[2] || v;
+      let scores = tf.matMul(q, k, false, true);
+      if (this.useScale) scores = tf.mul(scores, this.scale.read());
+      return tf.matMul(tf.softmax(scores, -1), v);
+    });
+  }
+}
+tf.serialization.registerClass(AttentionRef);
+
 const IDENTITY_LAYERS = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout',
   'GaussianNoise', 'GaussianDropout', 'ActivityRegularization']);
 
@@ -156,6 +233,22 @@ function rewriteTopology(topology) {
         l.class_name = 'GRUResetAfterRef';
       } else if (l.class_name === 'Conv1DTranspose') {
         l.class_name = 'Conv1DTransposeRef';
+      } else if (l.class_name === 'MultiHeadAttention') {
+        l.class_name = 'MultiHeadAttentionRef';
+        // Tensor kwargs (value=, key=) become positional inputs for the reference layer.
+        l.inbound_nodes = (l.inbound_nodes || []).map((node) => {
+          const out = [];
+          for (const e of node) {
+            out.push([e[0], e[1], e[2], {}]);
+            for (const key of ['value', 'key']) {
+              const r = e[3] && e[3][key];
+              if (Array.isArray(r) && typeof r[0] === 'string') out.push([r[0], r[1], r[2], {}]);
+            }
+          }
+          return out;
+        });
+      } else if (l.class_name === 'Attention') {
+        l.class_name = 'AttentionRef';
       }
       if (l.config && l.config.layers) visit(l.config.layers);
     }
@@ -247,7 +340,7 @@ async function runCase(path) {
 // {weights_bin, weights manifest with Keras weight names} so a test can write the same model as a Keras file.
 async function genCase(path) {
   const spec = JSON.parse(fs.readFileSync(path, 'utf8'));
-  const model = await tf.models.modelFromJSON({ modelTopology: spec.topology });
+  const model = await tf.models.modelFromJSON({ modelTopology: rewriteTopology(spec.topology) });
   const manifest = [];
   const chunks = [];
   const visit = (m) => {
