@@ -109,10 +109,18 @@ void dump_weights(const keras::KerasModel& m, std::ofstream& bin, json& manifest
 /// input_dim of an Embedding fed by input `name` (0 when none).
 int64_t embedding_range(const keras::KerasModel& m, const std::string& name) {
     for (const auto& l : m.layers)
-        if (l.class_name == "Embedding")
+        if (l.class_name == "Embedding" || l.class_name == "CategoryEncoding")
             for (const auto& n : l.inbound_nodes)
                 for (const auto& r : n.inputs)
-                    if (r.layer == name) return l.config.value("input_dim", int64_t{0});
+                    if (r.layer == name)
+                        return l.config.value(l.class_name == "Embedding" ? "input_dim" : "num_tokens", int64_t{0});
+    // Through pass-through activations (the tests put one before CategoryEncoding).
+    for (const auto& l : m.layers)
+        if (l.class_name == "Activation")
+            for (const auto& n : l.inbound_nodes)
+                for (const auto& r : n.inputs)
+                    if (r.layer == name)
+                        if (int64_t v = embedding_range(m, l.name); v > 0) return v;
     return 0;
 }
 

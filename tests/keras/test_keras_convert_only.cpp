@@ -71,6 +71,23 @@ std::vector<Case> cases() {
             {"class_name":"GlobalAveragePooling3D","config":{"name":"g"}}]}})",
          {weights("ct", {{2, 2, 2, 2, 2}, {2}}), weights("gn", {{2}, {2}})},
          {2, 2}},
+        {"einsum_dense",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],"equation":"abc,cd->abd",
+              "output_shape":[null,3],"bias_axes":"d","activation":"relu"}}]}})",
+         {weights("ed", {{5, 3}, {3}})},
+         {2, 4, 3}},
+        {"category_encoding",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,3]},"inbound_nodes":[]},
+            {"name":"mh","class_name":"CategoryEncoding","config":{"name":"mh","num_tokens":6,"output_mode":"multi_hot"},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"ct","class_name":"CategoryEncoding","config":{"name":"ct","num_tokens":6,"output_mode":"count"},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"add","class_name":"Add","config":{"name":"add"},"inbound_nodes":[[["mh",0,0,{}],["ct",0,0,{}]]]}],
+           "input_layers":[["ids",0,0]],"output_layers":[["add",0,0]]}})",
+         {},
+         {2, 6}},
         {"subtract_resizing_masking",
          R"({"class_name":"Model","config":{"name":"m","layers":[
             {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,5,5,3]},"inbound_nodes":[]},

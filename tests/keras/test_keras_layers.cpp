@@ -174,8 +174,10 @@ const LayerCase kCases[] = {
         {"name":"mha","class_name":"MultiHeadAttention","config":{"name":"mha","num_heads":2,"key_dim":3,
           "value_dim":4},"inbound_nodes":[[["q",0,0,{"value":["v",0,0]}]]]},
         {"name":"att","class_name":"Attention","config":{"name":"att","use_scale":true},
-          "inbound_nodes":[[["mha",0,0,{}],["v",0,0,{}]]]}],
-       "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["att",0,0],["mha",0,0]]}})"},
+          "inbound_nodes":[[["mha",0,0,{}],["v",0,0,{}]]]},
+        {"name":"add","class_name":"AdditiveAttention","config":{"name":"add","use_scale":true},
+          "inbound_nodes":[[["q",0,0,{}],["v",0,0,{}]]]}],
+       "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["att",0,0],["mha",0,0],["add",0,0]]}})"},
     {"functional_merges_shared",
      R"({"class_name":"Model","config":{"name":"m","layers":[
         {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4,4,2]},"inbound_nodes":[]},

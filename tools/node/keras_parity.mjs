@@ -218,6 +218,30 @@ class AttentionRef extends tf.layers.Layer {
 }
 tf.serialization.registerClass(AttentionRef);
 
+// Keras AdditiveAttention: scores[b,i,j] = sum_d scale[d] tanh(q[b,i,d] + k[b,j,d]); softmax; times v.
+class AdditiveAttentionRef extends tf.layers.Layer {
+  static className = 'AdditiveAttentionRef';
+  constructor(cfg) {
+    super(cfg);
+    this.useScale = cfg.useScale !== false;
+  }
+  build(s) {
+    if (this.useScale) this.scale = this.addWeight('scale', [s[0][2]], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+  computeOutputShape(s) { return [s[0][0], s[0][1], s[1][2]]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const [q, v] = inputs;
+      const k = inputs[2] || v;
+      let t = tf.tanh(tf.add(q.expandDims(2), k.expandDims(1)));
+      if (this.useScale) t = tf.mul(t, this.scale.read());
+      return tf.matMul(tf.softmax(tf.sum(t, -1), -1), v);
+    });
+  }
+}
+tf.serialization.registerClass(AdditiveAttentionRef);
+
 const IDENTITY_LAYERS = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout',
   'GaussianNoise', 'GaussianDropout', 'ActivityRegularization']);
 
@@ -249,6 +273,8 @@ function rewriteTopology(topology) {
         });
       } else if (l.class_name === 'Attention') {
         l.class_name = 'AttentionRef';
+      } else if (l.class_name === 'AdditiveAttention') {
+        l.class_name = 'AdditiveAttentionRef';
       }
       if (l.config && l.config.layers) visit(l.config.layers);
     }

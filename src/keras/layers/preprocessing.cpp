@@ -58,9 +58,37 @@ void resizing(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+/// CategoryEncoding of integer ids: one_hot (rank-1 ids, or rank 2 with last dim 1), multi_hot, count.
+void category_encoding(ConvertContext& ctx) {
+    const KTensor& x = ctx.input();
+    const int64_t n = ctx.i64("num_tokens", 0);
+    if (n <= 0) ctx.invalid("num_tokens must be positive");
+    const std::string mode = ctx.str("output_mode", "multi_hot");
+    if (mode != "one_hot" && mode != "multi_hot" && mode != "count") ctx.unsupported("output_mode '" + mode + "'");
+    if (x.rank() > 2) ctx.unsupported("CategoryEncoding of rank > 2 inputs");
+    std::string ids = ctx.as_keras(x);
+    if (x.dtype != DType::kInt64) ids = ctx.emit1("Cast", {ids}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}});
+    const std::string oh = ctx.emit1("OneHot", {ids, ctx.const_i64({n}, "depth"), ctx.const_f32({0, 1}, {2}, "values")},
+                                     {{"axis", Attribute::of_int(-1)}});  // [..., n]
+    KTensor y;
+    y.perm = {0, 1};
+    y.shape = {x.shape[0], n};
+    if (x.rank() == 1) {
+        y.value = oh;
+    } else if (mode == "one_hot" && x.shape[1] == 1) {
+        y.value = ctx.emit1("Squeeze", {oh, ctx.const_i64({1}, "axes")});
+    } else if (mode == "count") {
+        y.value = ctx.emit1("ReduceSum", {oh, ctx.const_i64({1}, "axes")}, {{"keepdims", Attribute::of_int(0)}});
+    } else {
+        y.value = ctx.emit1("ReduceMax", {oh}, {{"axes", Attribute::of_ints({1})}, {"keepdims", Attribute::of_int(0)}});
+    }
+    ctx.set_output(y);
+}
+
 }  // namespace
 
 void register_preprocessing(LayerRegistry& r) {
+    r.add("CategoryEncoding", category_encoding);
     r.add("CenterCrop", center_crop);
     r.add("Resizing", resizing);
 }
