@@ -165,7 +165,7 @@ std::string prepare_parity_case(const std::string& path, const std::string& weig
         Shape shape;
         for (const auto& d : l->config["batch_shape"])
             shape.push_back(d.is_number_integer() ? d.get<int64_t>() : -1);
-        if (shape[0] < 0) shape[0] = 2;
+        if (shape[0] < 0) shape[0] = options.batch_size > 0 ? options.batch_size : 2;
         for (std::size_t i = 0; i < shape.size(); ++i) {
             if (shape[i] >= 0) continue;
             auto it = options.input_shapes.find(r.layer);

@@ -355,6 +355,7 @@ async function runCase(path) {
         if (excess > worst) worst = excess;
       }
       entry.max_abs_err = maxErr;
+      entry.max_abs_ref = t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       entry.pass = pass && worst <= 0;
     }
     result.outputs.push(entry);
