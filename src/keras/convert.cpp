@@ -328,6 +328,77 @@ void validate(const std::string& bytes) {
     }
 }
 
+/// The checker and shape inference only need the types and shapes of large weights: they are validated
+/// as graph inputs instead of initializers, so validation never copies the weights (small initializers,
+/// such as Reshape shapes, stay: shape inference reads them).
+void validate_model(const graph::Model& model) {
+    graph::Model stub = model;
+    for (auto it = stub.graph.initializers.begin(); it != stub.graph.initializers.end();) {
+        if (it->second.numel() <= 256) {
+            ++it;
+            continue;
+        }
+        graph::ValueInfo vi;
+        vi.name = it->first;
+        vi.dtype = it->second.dtype();
+        vi.has_shape = true;
+        for (auto d : it->second.shape())
+            vi.shape.push_back(Dim{d, ""});
+        stub.graph.inputs.push_back(vi);
+        it = stub.graph.initializers.erase(it);
+    }
+    validate(onnxio::serialize_model(stub));
+}
+
+void append_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+std::size_t varint_size(uint64_t v) {
+    std::size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        ++n;
+    }
+    return n;
+}
+
+/// Serializes without holding the weights twice: the model without initializers goes through protobuf,
+/// then GraphProto.initializer entries (field 5) are appended one tensor at a time inside
+/// ModelProto.graph (field 7). Peak memory is the IR plus the output string.
+std::string serialize_streaming(const graph::Model& model) {
+    graph::Model stub = model;
+    stub.graph.initializers.clear();
+    onnx::ModelProto m;
+    if (!m.ParseFromString(onnxio::serialize_model(stub))) fail(ErrorCode::kInternal, "cannot re-parse the model");
+    const std::string graph_head = m.graph().SerializeAsString();
+    m.clear_graph();
+    std::vector<std::size_t> sizes;
+    uint64_t graph_size = graph_head.size();
+    for (const auto& [name, t] : model.graph.initializers) {
+        sizes.push_back(onnxio::serialize_tensor(t, name).size());
+        graph_size += 1 + varint_size(sizes.back()) + sizes.back();
+    }
+    std::string out = m.SerializeAsString();
+    out.reserve(out.size() + 1 + varint_size(graph_size) + graph_size);
+    out.push_back(static_cast<char>((7 << 3) | 2));
+    append_varint(out, graph_size);
+    out += graph_head;
+    std::size_t i = 0;
+    for (const auto& [name, t] : model.graph.initializers) {
+        const std::string tensor = onnxio::serialize_tensor(t, name);
+        KONNX_ASSERT(tensor.size() == sizes[i++]);
+        out.push_back(static_cast<char>((5 << 3) | 2));
+        append_varint(out, tensor.size());
+        out += tensor;
+    }
+    return out;
+}
+
 }  // namespace
 
 ConvertResult convert_keras(const std::string& path, const ConvertOptions& options) {
@@ -402,9 +473,6 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     fuse_chains(g);
     remove_dead_nodes(g);
     ConvertResult result;
-    result.onnx_bytes = onnxio::serialize_model(onnx_model);
-    validate(result.onnx_bytes);
-
     auto& rep = result.report;
     rep.keras_version = model.keras_version;
     rep.backend = model.backend;
@@ -415,6 +483,9 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     rep.layers_by_class.assign(classes.begin(), classes.end());
     rep.nodes_by_op.assign(ops.begin(), ops.end());
     rep.parameters = model.parameter_count();
+    model = KerasModel{};  // the Keras weights are no longer needed (the IR holds its own or shares them)
+    validate_model(onnx_model);
+    result.onnx_bytes = serialize_streaming(onnx_model);
     rep.transposes_left = ops.count("Transpose") ? ops["Transpose"] : 0;
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;

@@ -28,22 +28,31 @@ struct Builder {
     Tensor random(Shape s, float scale, float offset = 0) {
         Tensor t = Tensor::empty(DType::kFloat32, s);
         std::normal_distribution<float> n(0, 1);
-        for (auto& v : t.span<float>()) v = offset + scale * n(rng);
+        for (auto& v : t.span<float>())
+            v = offset + scale * n(rng);
         return t;
     }
     std::string add(const std::string& cls, const std::string& name, json config, const std::vector<std::string>& in) {
         config["name"] = name;
         json node = json::array();
-        for (const auto& i : in) node.push_back({i, 0, 0, json::object()});
-        layers.push_back({{"name", name}, {"class_name", cls}, {"config", config},
+        for (const auto& i : in)
+            node.push_back({i, 0, 0, json::object()});
+        layers.push_back({{"name", name},
+                          {"class_name", cls},
+                          {"config", config},
                           {"inbound_nodes", in.empty() ? json::array() : json::array({node})}});
         return name;
     }
     std::string conv(const std::string& name, const std::string& in, int64_t cin, int64_t filters, int64_t k,
                      int64_t stride = 1, const std::string& padding = "valid") {
         add("Conv2D", name,
-            {{"filters", filters}, {"kernel_size", {k, k}}, {"strides", {stride, stride}}, {"padding", padding},
-             {"data_format", "channels_last"}, {"use_bias", true}, {"activation", "linear"}},
+            {{"filters", filters},
+             {"kernel_size", {k, k}},
+             {"strides", {stride, stride}},
+             {"padding", padding},
+             {"data_format", "channels_last"},
+             {"use_bias", true},
+             {"activation", "linear"}},
             {in});
         const float scale = std::sqrt(2.0f / static_cast<float>(k * k * cin));
         weights.push_back({name, {"kernel", "bias"}, {random({k, k, cin, filters}, scale), random({filters}, 0.01f)}});
@@ -52,7 +61,8 @@ struct Builder {
     std::string bn(const std::string& name, const std::string& in, int64_t c) {
         add("BatchNormalization", name, {{"axis", 3}, {"epsilon", 1.001e-5}, {"momentum", 0.99}}, {in});
         Tensor var = random({c}, 0.1f, 1.0f);
-        for (auto& v : var.span<float>()) v = std::abs(v);
+        for (auto& v : var.span<float>())
+            v = std::abs(v);
         weights.push_back({name,
                            {"gamma", "beta", "moving_mean", "moving_variance"},
                            {random({c}, 0.1f, 1.0f), random({c}, 0.1f), random({c}, 0.1f), var}});
@@ -76,9 +86,11 @@ struct Builder {
         x = add("Add", name + "_add", json::object(), {shortcut, x});
         return relu(name + "_out", x);
     }
-    std::string stack(std::string x, int64_t cin, int64_t filters, int blocks, int64_t stride, const std::string& name) {
+    std::string stack(std::string x, int64_t cin, int64_t filters, int blocks, int64_t stride,
+                      const std::string& name) {
         x = block(x, cin, filters, stride, true, name + "_block1");
-        for (int i = 2; i <= blocks; ++i) x = block(x, 4 * filters, filters, 1, false, name + "_block" + std::to_string(i));
+        for (int i = 2; i <= blocks; ++i)
+            x = block(x, 4 * filters, filters, 1, false, name + "_block" + std::to_string(i));
         return x;
     }
 };
@@ -145,7 +157,8 @@ TEST(KerasResNet50, LogitsMatchTfjs) {
     auto pr = run_keras_parity(resnet_file(dir, "linear"), "", dir + "/parity", 1e-4, 1e-3, one);
     std::cout << "[ info ] ResNet50 parity: " << pr.result.dump() << "\n";
     ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
-    for (const auto& o : pr.result["outputs"]) EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    for (const auto& o : pr.result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << o.dump();
 }
 
 }  // namespace
