@@ -88,6 +88,15 @@ std::vector<Case> cases() {
            "input_layers":[["ids",0,0]],"output_layers":[["add",0,0]]}})",
          {},
          {2, 6}},
+        {"time_distributed_unknown_time",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"TimeDistributed","config":{"name":"td","batch_input_shape":[null,null,4,4,2],
+              "layer":{"class_name":"Conv2D","config":{"name":"c","filters":3,"kernel_size":[3,3]}}}},
+            {"class_name":"TimeDistributed","config":{"name":"td2",
+              "layer":{"class_name":"GlobalAveragePooling2D","config":{"name":"g"}}}},
+            {"class_name":"LSTM","config":{"name":"l","units":2,"return_sequences":true}}]}})",
+         {weights("td", {{3, 3, 2, 3}, {3}}), weights("l", {{3, 8}, {2, 8}, {8}})},
+         {2, 5, 2}},
         {"subtract_resizing_masking",
          R"({"class_name":"Model","config":{"name":"m","layers":[
             {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,5,5,3]},"inbound_nodes":[]},

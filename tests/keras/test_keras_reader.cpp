@@ -224,3 +224,69 @@ TEST(KerasReader, InputsAsNchwLeaveNoTranspose) {
 
 }  // namespace
 }  // namespace konnx::test
+
+namespace konnx::test {
+namespace {
+
+/// Keras 1 stored LSTM weights as 12 arrays (W,U,b per gate, gates i,c,f,o) and GRU as 9 (z,r,h); the
+/// reader must assemble them as Keras 2 does (kernel = [i f c o]), so both files convert identically.
+TEST(KerasReader, Keras1RecurrentWeightsMatchKeras2) {
+    auto vals = [](Shape s, float base) {
+        Tensor t = Tensor::empty(DType::kFloat32, s);
+        float v = base;
+        for (auto& x : t.span<float>()) x = (v += 0.01f);
+        return t;
+    };
+    const int64_t in = 3, u = 2;
+    // gate blocks in Keras 2 order i, f, c, o
+    std::vector<Tensor> W, U, b;
+    for (int g = 0; g < 4; ++g) {
+        W.push_back(vals({in, u}, g * 1.0f));
+        U.push_back(vals({u, u}, g * 1.0f + 0.5f));
+        b.push_back(vals({u}, g * 1.0f + 0.7f));
+    }
+    auto cat_cols = [](const std::vector<Tensor>& parts) {
+        const int64_t rows = parts[0].rank() == 2 ? parts[0].dim(0) : 1;
+        int64_t cols = 0;
+        for (const auto& p : parts) cols += p.numel() / rows;
+        Tensor out = Tensor::empty(DType::kFloat32, parts[0].rank() == 2 ? Shape{rows, cols} : Shape{cols});
+        int64_t off = 0;
+        for (const auto& p : parts) {
+            const int64_t c = p.numel() / rows;
+            for (int64_t r = 0; r < rows; ++r)
+                for (int64_t j = 0; j < c; ++j) out.data<float>()[r * cols + off + j] = p.data<float>()[r * c + j];
+            off += c;
+        }
+        return out;
+    };
+    const char* k1 = R"({"class_name":"Sequential","config":[{"class_name":"LSTM","config":{"name":"l",
+        "batch_input_shape":[null,4,3],"output_dim":2,"inner_activation":"hard_sigmoid","activation":"tanh"}}]})";
+    const char* k2 = R"({"class_name":"Sequential","config":[{"class_name":"LSTM","config":{"name":"l",
+        "batch_input_shape":[null,4,3],"units":2,"recurrent_activation":"hard_sigmoid","activation":"tanh"}}]})";
+    // Keras 1 order: i, c, f, o -> indices 0, 2, 1, 3 of the Keras 2 blocks.
+    KerasWeights w1{"l", {}, {}};
+    for (int g : {0, 2, 1, 3}) {
+        for (const auto& [n, t] : std::vector<std::pair<std::string, Tensor>>{{"W", W[g]}, {"U", U[g]}, {"b", b[g]}}) {
+            w1.names.push_back(n + std::to_string(g));
+            w1.values.push_back(t);
+        }
+    }
+    KerasWeights w2{"l", {"kernel", "recurrent_kernel", "bias"}, {cat_cols(W), cat_cols(U), cat_cols(b)}};
+    const std::string p1 = tmp("keras1_lstm.h5"), p2 = tmp("keras2_lstm.h5");
+    write_keras_h5(p1, json::parse(k1), {w1}, "1.2.2");
+    write_keras_h5(p2, json::parse(k2), {w2}, "2.1.6");
+    auto r1 = convert_keras(p1), r2 = convert_keras(p2);
+    EXPECT_EQ(r1.report.parameters, r2.report.parameters);
+    // Same bytes apart from the metadata (keras_version and source file name).
+    std::string a = r1.onnx_bytes, bb = r2.onnx_bytes;
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"2.1.6", "1.2.2"},
+                                                                                 {"keras2_lstm", "keras1_lstm"}}) {
+        const auto pos = bb.find(from);
+        ASSERT_NE(pos, std::string::npos);
+        bb.replace(pos, from.size(), to);
+    }
+    EXPECT_TRUE(a == bb);
+}
+
+}  // namespace
+}  // namespace konnx::test
