@@ -234,7 +234,8 @@ TEST(KerasReader, Keras1RecurrentWeightsMatchKeras2) {
     auto vals = [](Shape s, float base) {
         Tensor t = Tensor::empty(DType::kFloat32, s);
         float v = base;
-        for (auto& x : t.span<float>()) x = (v += 0.01f);
+        for (auto& x : t.span<float>())
+            x = (v += 0.01f);
         return t;
     };
     const int64_t in = 3, u = 2;
@@ -248,13 +249,15 @@ TEST(KerasReader, Keras1RecurrentWeightsMatchKeras2) {
     auto cat_cols = [](const std::vector<Tensor>& parts) {
         const int64_t rows = parts[0].rank() == 2 ? parts[0].dim(0) : 1;
         int64_t cols = 0;
-        for (const auto& p : parts) cols += p.numel() / rows;
+        for (const auto& p : parts)
+            cols += p.numel() / rows;
         Tensor out = Tensor::empty(DType::kFloat32, parts[0].rank() == 2 ? Shape{rows, cols} : Shape{cols});
         int64_t off = 0;
         for (const auto& p : parts) {
             const int64_t c = p.numel() / rows;
             for (int64_t r = 0; r < rows; ++r)
-                for (int64_t j = 0; j < c; ++j) out.data<float>()[r * cols + off + j] = p.data<float>()[r * c + j];
+                for (int64_t j = 0; j < c; ++j)
+                    out.data<float>()[r * cols + off + j] = p.data<float>()[r * c + j];
             off += c;
         }
         return out;
@@ -279,8 +282,8 @@ TEST(KerasReader, Keras1RecurrentWeightsMatchKeras2) {
     EXPECT_EQ(r1.report.parameters, r2.report.parameters);
     // Same bytes apart from the metadata (keras_version and source file name).
     std::string a = r1.onnx_bytes, bb = r2.onnx_bytes;
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"2.1.6", "1.2.2"},
-                                                                                 {"keras2_lstm", "keras1_lstm"}}) {
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{"2.1.6", "1.2.2"}, {"keras2_lstm", "keras1_lstm"}}) {
         const auto pos = bb.find(from);
         ASSERT_NE(pos, std::string::npos);
         bb.replace(pos, from.size(), to);

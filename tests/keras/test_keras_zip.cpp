@@ -128,3 +128,67 @@ TEST(KerasZipErrors, NotAZipOrMissingMembers) {
 
 }  // namespace
 }  // namespace konnx::test
+
+namespace konnx::test {
+namespace {
+
+/// Keras 3 Bidirectional: `layers/bidirectional/{forward_layer,backward_layer}/cell/vars/<i>` (the backward
+/// layer is serialized in the config too). Forward weights must go to ONNX direction 0.
+TEST(KerasZipBidirectional, ForwardThenBackward) {
+    const std::string dir = binary_dir() + "/keras_zip";
+    fs::create_directories(dir);
+    const std::string h5 = dir + "/bidi.weights.h5";
+    const int64_t in = 3, u = 2;
+    {
+        H5Writer w(h5);
+        for (const auto& [d, v] :
+             std::vector<std::pair<std::string, float>>{{"forward_layer", 1.0f}, {"backward_layer", 2.0f}}) {
+            const std::string g = "/layers/bidirectional/" + d + "/cell/vars/";
+            w.dataset(g + "0", Tensor::from_vector<float>({in, 4 * u}, std::vector<float>(in * 4 * u, v)));
+            w.dataset(g + "1", Tensor::from_vector<float>({u, 4 * u}, std::vector<float>(u * 4 * u, v + 10)));
+            w.dataset(g + "2", Tensor::from_vector<float>({4 * u}, std::vector<float>(4 * u, v + 20)));
+            w.attr_string(g, "name", d == "forward_layer" ? "forward_lstm_cell" : "backward_lstm_cell");
+        }
+    }
+    std::ifstream fin(h5, std::ios::binary);
+    const std::string weights((std::istreambuf_iterator<char>(fin)), std::istreambuf_iterator<char>());
+    const std::string meta = R"({"keras_version":"3.8.0"})";
+    const std::string config = R"({"module":"keras","class_name":"Sequential","config":{"name":"s","layers":[
+      {"module":"keras.layers","class_name":"InputLayer","config":{"batch_shape":[null,5,3],"name":"inp"}},
+      {"module":"keras.layers","class_name":"Bidirectional","config":{"name":"bidi","merge_mode":"concat",
+        "layer":{"module":"keras.layers","class_name":"LSTM","config":{"name":"forward_lstm","units":2,
+          "return_sequences":true,"go_backwards":false}},
+        "backward_layer":{"module":"keras.layers","class_name":"LSTM","config":{"name":"backward_lstm","units":2,
+          "return_sequences":true,"go_backwards":true}}}}]}})";
+    const std::string path = dir + "/bidi.keras";
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    ASSERT_NE(z, nullptr);
+    for (const auto& [member, data] : std::vector<std::pair<std::string, const std::string*>>{
+             {"metadata.json", &meta}, {"config.json", &config}, {"model.weights.h5", &weights}})
+        zip_file_add(z, member.c_str(), zip_source_buffer(z, data->data(), data->size(), 0), ZIP_FL_OVERWRITE);
+    ASSERT_EQ(zip_close(z), 0);
+
+    ConvertResult r = convert_keras(path);
+    onnx::ModelProto m;
+    ASSERT_TRUE(m.ParseFromString(r.onnx_bytes));
+    const auto W = initializer(m, "bidi/W"), R = initializer(m, "bidi/R"), B = initializer(m, "bidi/B");
+    ASSERT_EQ(W.size(), static_cast<std::size_t>(2 * 4 * u * in));
+    const std::size_t half = W.size() / 2;
+    for (std::size_t i = 0; i < W.size(); ++i)
+        EXPECT_EQ(W[i], i < half ? 1.0f : 2.0f) << i;
+    for (std::size_t i = 0; i < R.size(); ++i)
+        EXPECT_EQ(R[i], i < R.size() / 2 ? 11.0f : 12.0f) << i;
+    // B = [Wb (4u), Rb = 0 (4u)] per direction
+    ASSERT_EQ(B.size(), static_cast<std::size_t>(2 * 8 * u));
+    EXPECT_EQ(B[0], 21.0f);
+    EXPECT_EQ(B[4 * u], 0.0f);
+    EXPECT_EQ(B[8 * u], 22.0f);
+    ASSERT_EQ(m.graph().output_size(), 1);
+    const auto& dims = m.graph().output(0).type().tensor_type().shape().dim();
+    ASSERT_EQ(dims.size(), 3);
+    EXPECT_EQ(dims[2].dim_value(), 2 * u);
+}
+
+}  // namespace
+}  // namespace konnx::test

@@ -264,7 +264,6 @@ void bidirectional(ConvertContext& ctx) {
     inner.config = inner_j.value("config", json::object());
     inner.name = ctx.name();
     const std::string merge = ctx.has("merge_mode") ? ctx.str("merge_mode", "concat") : "none";
-    if (ctx.has("backward_layer")) ctx.unsupported("a custom backward_layer");
     if (inner.class_name != "LSTM" && inner.class_name != "GRU" && inner.class_name != "SimpleRNN")
         ctx.unsupported("Bidirectional(" + inner.class_name + ")");
     // Read both directions with the inner config active.
@@ -273,13 +272,27 @@ void bidirectional(ConvertContext& ctx) {
     const Layer* outer = &ctx.layer();
     auto states = initial_states(ctx);
     std::vector<KTensor> outs;
+    // Keras 3 always serializes the backward layer (go_backwards=True); tf.keras only a custom one.
+    Layer back = inner;
+    if (ctx.has("backward_layer")) {
+        const json& bj = ctx.config()["backward_layer"];
+        back.class_name = bj.value("class_name", "");
+        back.config = bj.value("config", json::object());
+        if (back.class_name != inner.class_name) ctx.unsupported("a backward_layer of another class");
+    }
+    std::size_t n = 3;
     ctx.call_layer_config(inner, [&] {
-        const std::size_t n = ctx.flag("use_bias", true) ? 3 : 2;
+        n = ctx.flag("use_bias", true) ? 3 : 2;
         if (w.size() != 2 * n) ctx.invalid(cat("expects ", 2 * n, " weights, the file has ", w.size()));
         fw = read_cell(ctx, inner.class_name, w, 0);
-        bw = read_cell(ctx, inner.class_name, w, n);
+    });
+    ctx.call_layer_config(back, [&] {
+        if ((ctx.flag("use_bias", true) ? 3u : 2u) != n) ctx.unsupported("directions with different use_bias");
+        bw = read_cell(ctx, back.class_name, w, n);
     });
     (void)outer;
+    if (bw.units != fw.units || bw.return_sequences != fw.return_sequences || bw.return_state != fw.return_state)
+        ctx.unsupported("forward and backward layers of different shapes");
     if (fw.go_backwards) ctx.unsupported("go_backwards inside Bidirectional");
     std::vector<std::string> h, c;
     if (!states.empty()) {
