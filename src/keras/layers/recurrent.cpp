@@ -142,15 +142,24 @@ Tensor stack1(const Tensor& a) {
     return a.reshaped(s);
 }
 
+/// Time-major (X [T,N,C], Y [T,D,N,H], Y_h [D,N,H]) or batch-first with layout=1 (X [N,T,C], Y [N,T,D,H],
+/// Y_h [N,D,H]); see emit_rnn for why batch-first is off.
 struct RnnOut {
     std::string Y, Y_h, Y_c;
+    bool bf = false;
+    int64_t y_dir() const { return bf ? 2 : 1; }
+    int64_t y_time() const { return bf ? 1 : 0; }
+    int64_t h_dir() const { return bf ? 1 : 0; }
 };
 
 /// Emits the ONNX node. `fw` (and `bw` for bidirectional) hold the weights; states are [dirs, N, H].
 RnnOut emit_rnn(ConvertContext& ctx, const KTensor& x, const Cell& fw, const Cell* bw, const std::string& direction,
                 const std::vector<std::string>& init_h, const std::vector<std::string>& init_c) {
     if (x.rank() != 3) ctx.invalid(cat("expects a rank-3 input (batch, time, features), got rank ", x.rank()));
-    const std::string xv = ctx.as_perm(x, {1, 0, 2});
+    // ONNX opset 14 allows layout=1 (batch-first, no Transposes), but onnxruntime's CPU kernels refuse it
+    // ("Batchwise recurrent operations (layout == 1) are not supported"), so time-major it stays.
+    const bool bf = false;
+    const std::string xv = bf ? ctx.as_keras(x) : ctx.as_perm(x, {1, 0, 2});
     std::vector<std::string> ins = {xv};
     ins.push_back(ctx.add_initializer(bw ? stack2(fw.W, bw->W) : stack1(fw.W), "W"));
     ins.push_back(ctx.add_initializer(bw ? stack2(fw.R, bw->R) : stack1(fw.R), "R"));
@@ -168,8 +177,8 @@ RnnOut emit_rnn(ConvertContext& ctx, const KTensor& x, const Cell& fw, const Cel
         if (parts.empty()) return "";
         std::vector<std::string> u;
         for (const auto& p : parts)
-            u.push_back(ctx.emit1("Unsqueeze", {p, ctx.const_i64({0}, "axes")}));
-        return u.size() == 1 ? u[0] : ctx.emit1("Concat", u, {{"axis", Attribute::of_int(0)}});
+            u.push_back(ctx.emit1("Unsqueeze", {p, ctx.const_i64({bf ? 1 : 0}, "axes")}));
+        return u.size() == 1 ? u[0] : ctx.emit1("Concat", u, {{"axis", Attribute::of_int(bf ? 1 : 0)}});
     };
     ins.push_back(state(init_h));
     if (fw.op == "LSTM") ins.push_back(state(init_c));
@@ -187,8 +196,9 @@ RnnOut emit_rnn(ConvertContext& ctx, const KTensor& x, const Cell& fw, const Cel
     if (!alphas.empty()) a.push_back({"activation_alpha", Attribute::of_floats(alphas)});
     if (!betas.empty()) a.push_back({"activation_beta", Attribute::of_floats(betas)});
     if (fw.op == "GRU") a.push_back({"linear_before_reset", Attribute::of_int(fw.linear_before_reset ? 1 : 0)});
+    if (bf) a.push_back({"layout", Attribute::of_int(1)});
     auto outs = ctx.emit(fw.op, ins, a, fw.op == "LSTM" ? 3 : 2);
-    RnnOut r{outs[0], outs[1], fw.op == "LSTM" ? outs[2] : ""};
+    RnnOut r{outs[0], outs[1], fw.op == "LSTM" ? outs[2] : "", bf};
     return r;
 }
 
@@ -196,16 +206,17 @@ std::string squeeze(ConvertContext& ctx, const std::string& v, int64_t axis) {
     return ctx.emit1("Squeeze", {v, ctx.const_i64({axis}, "axes")});
 }
 
-std::string reverse_time(ConvertContext& ctx, const std::string& v) {
+std::string reverse_time(ConvertContext& ctx, const std::string& v, int64_t axis) {
     return ctx.emit1("Slice",
                      {v, ctx.const_i64({-1}, "starts"), ctx.const_i64({std::numeric_limits<int64_t>::min()}, "ends"),
-                      ctx.const_i64({0}, "axes"), ctx.const_i64({-1}, "steps")});
+                      ctx.const_i64({axis}, "axes"), ctx.const_i64({-1}, "steps")});
 }
 
-KTensor seq_tensor(const std::string& v, const KTensor& x, int64_t width) {  // physical [T, N, width]
+/// Physical [T, N, width] (time-major) or [N, T, width] (batch-first).
+KTensor seq_tensor(const std::string& v, const KTensor& x, int64_t width, bool bf) {
     KTensor t;
     t.value = v;
-    t.perm = {1, 0, 2};
+    t.perm = bf ? std::vector<int>{0, 1, 2} : std::vector<int>{1, 0, 2};
     t.shape = {x.shape[0], x.shape[1], width};
     return t;
 }
@@ -242,15 +253,15 @@ void recurrent(ConvertContext& ctx) {
     RnnOut r = emit_rnn(ctx, x, c, nullptr, c.go_backwards ? "reverse" : "forward", h, cc);
     std::vector<KTensor> outs;
     if (c.return_sequences) {
-        std::string y = squeeze(ctx, r.Y, 1);
-        if (c.go_backwards) y = reverse_time(ctx, y);
-        outs.push_back(seq_tensor(y, x, c.units));
+        std::string y = squeeze(ctx, r.Y, r.y_dir());
+        if (c.go_backwards) y = reverse_time(ctx, y, r.y_time());
+        outs.push_back(seq_tensor(y, x, c.units, r.bf));
     } else {
-        outs.push_back(vec_tensor(squeeze(ctx, r.Y_h, 0), x, c.units));
+        outs.push_back(vec_tensor(squeeze(ctx, r.Y_h, r.h_dir()), x, c.units));
     }
     if (c.return_state) {
-        outs.push_back(vec_tensor(c.return_sequences ? squeeze(ctx, r.Y_h, 0) : outs[0].value, x, c.units));
-        if (c.op == "LSTM") outs.push_back(vec_tensor(squeeze(ctx, r.Y_c, 0), x, c.units));
+        outs.push_back(vec_tensor(c.return_sequences ? squeeze(ctx, r.Y_h, r.h_dir()) : outs[0].value, x, c.units));
+        if (c.op == "LSTM") outs.push_back(vec_tensor(squeeze(ctx, r.Y_c, r.h_dir()), x, c.units));
     }
     outs[0].seq_lens = c.return_sequences ? x.seq_lens : "";
     ctx.set_outputs(outs);
@@ -303,48 +314,48 @@ void bidirectional(ConvertContext& ctx) {
     }
     RnnOut r = emit_rnn(ctx, x, fw, &bw, "bidirectional", h, c);
     const int64_t u = fw.units;
+    const bool bf = r.bf;
+    auto reduce = [&](const std::string& v, int64_t axis) {
+        const char* op = merge == "sum" ? "ReduceSum" : merge == "mul" ? "ReduceProd" : "ReduceMean";
+        if (merge != "sum" && merge != "mul" && merge != "ave") ctx.unsupported("merge_mode '" + merge + "'");
+        return merge == "sum"
+                   ? ctx.emit1(op, {v, ctx.const_i64({axis}, "axes")}, {{"keepdims", Attribute::of_int(0)}})
+                   : ctx.emit1(op, {v}, {{"axes", Attribute::of_ints({axis})}, {"keepdims", Attribute::of_int(0)}});
+    };
     if (fw.return_sequences) {
         if (merge == "concat") {
-            const std::string t = ctx.emit1("Transpose", {r.Y}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
-            outs.push_back(seq_tensor(ctx.emit1("Reshape", {t, ctx.const_i64({0, 0, -1}, "shape")}), x, 2 * u));
+            // [N, T, 2, H] reshapes straight to [N, T, 2H]; time-major [T, 2, N, H] needs [T, N, 2, H] first.
+            const std::string t =
+                bf ? r.Y : ctx.emit1("Transpose", {r.Y}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
+            outs.push_back(seq_tensor(ctx.emit1("Reshape", {t, ctx.const_i64({0, 0, -1}, "shape")}), x, 2 * u, bf));
         } else if (merge == "none") {
-            const auto parts = ctx.emit("Split", {r.Y}, {{"axis", Attribute::of_int(1)}}, 2);
-            outs.push_back(seq_tensor(squeeze(ctx, parts[0], 1), x, u));
-            outs.push_back(seq_tensor(squeeze(ctx, parts[1], 1), x, u));
+            const auto parts = ctx.emit("Split", {r.Y}, {{"axis", Attribute::of_int(r.y_dir())}}, 2);
+            outs.push_back(seq_tensor(squeeze(ctx, parts[0], r.y_dir()), x, u, bf));
+            outs.push_back(seq_tensor(squeeze(ctx, parts[1], r.y_dir()), x, u, bf));
         } else {
-            const char* op = merge == "sum" ? "ReduceSum" : merge == "mul" ? "ReduceProd" : "ReduceMean";
-            if (merge != "sum" && merge != "mul" && merge != "ave") ctx.unsupported("merge_mode '" + merge + "'");
-            std::string v =
-                merge == "sum"
-                    ? ctx.emit1(op, {r.Y, ctx.const_i64({1}, "axes")}, {{"keepdims", Attribute::of_int(0)}})
-                    : ctx.emit1(op, {r.Y}, {{"axes", Attribute::of_ints({1})}, {"keepdims", Attribute::of_int(0)}});
-            outs.push_back(seq_tensor(v, x, u));
+            outs.push_back(seq_tensor(reduce(r.Y, r.y_dir()), x, u, bf));
         }
     } else {
         if (merge == "concat") {
-            const std::string t = ctx.emit1("Transpose", {r.Y_h}, {{"perm", Attribute::of_ints({1, 0, 2})}});
+            const std::string t =
+                bf ? r.Y_h : ctx.emit1("Transpose", {r.Y_h}, {{"perm", Attribute::of_ints({1, 0, 2})}});
             outs.push_back(vec_tensor(ctx.emit1("Reshape", {t, ctx.const_i64({0, -1}, "shape")}), x, 2 * u));
         } else if (merge == "none") {
-            const auto parts = ctx.emit("Split", {r.Y_h}, {{"axis", Attribute::of_int(0)}}, 2);
-            outs.push_back(vec_tensor(squeeze(ctx, parts[0], 0), x, u));
-            outs.push_back(vec_tensor(squeeze(ctx, parts[1], 0), x, u));
+            const auto parts = ctx.emit("Split", {r.Y_h}, {{"axis", Attribute::of_int(r.h_dir())}}, 2);
+            outs.push_back(vec_tensor(squeeze(ctx, parts[0], r.h_dir()), x, u));
+            outs.push_back(vec_tensor(squeeze(ctx, parts[1], r.h_dir()), x, u));
         } else {
-            const char* op = merge == "sum" ? "ReduceSum" : merge == "mul" ? "ReduceProd" : "ReduceMean";
-            if (merge != "sum" && merge != "mul" && merge != "ave") ctx.unsupported("merge_mode '" + merge + "'");
-            std::string v =
-                merge == "sum"
-                    ? ctx.emit1(op, {r.Y_h, ctx.const_i64({0}, "axes")}, {{"keepdims", Attribute::of_int(0)}})
-                    : ctx.emit1(op, {r.Y_h}, {{"axes", Attribute::of_ints({0})}, {"keepdims", Attribute::of_int(0)}});
-            outs.push_back(vec_tensor(v, x, u));
+            outs.push_back(vec_tensor(reduce(r.Y_h, r.h_dir()), x, u));
         }
     }
     if (fw.return_state) {
-        const auto hs = ctx.emit("Split", {r.Y_h}, {{"axis", Attribute::of_int(0)}}, 2);
+        const auto hs = ctx.emit("Split", {r.Y_h}, {{"axis", Attribute::of_int(r.h_dir())}}, 2);
         std::vector<std::string> cs;
-        if (fw.op == "LSTM") cs = ctx.emit("Split", {r.Y_c}, {{"axis", Attribute::of_int(0)}}, 2);
+        if (fw.op == "LSTM") cs = ctx.emit("Split", {r.Y_c}, {{"axis", Attribute::of_int(r.h_dir())}}, 2);
         for (int d = 0; d < 2; ++d) {
-            outs.push_back(vec_tensor(squeeze(ctx, hs[static_cast<std::size_t>(d)], 0), x, u));
-            if (fw.op == "LSTM") outs.push_back(vec_tensor(squeeze(ctx, cs[static_cast<std::size_t>(d)], 0), x, u));
+            outs.push_back(vec_tensor(squeeze(ctx, hs[static_cast<std::size_t>(d)], r.h_dir()), x, u));
+            if (fw.op == "LSTM")
+                outs.push_back(vec_tensor(squeeze(ctx, cs[static_cast<std::size_t>(d)], r.h_dir()), x, u));
         }
     }
     ctx.set_outputs(outs);
