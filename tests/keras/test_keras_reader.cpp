@@ -4,10 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "core/strings.hpp"
 #include "keras/h5_file.hpp"
 #include "keras/h5_writer.hpp"
+#include "keras/keras_parity.hpp"
 #include "keras/model.hpp"
 #include "konnx/convert.hpp"
 #include "support/test_support.hpp"
@@ -289,6 +291,64 @@ TEST(KerasReader, Keras1RecurrentWeightsMatchKeras2) {
         bb.replace(pos, from.size(), to);
     }
     EXPECT_TRUE(a == bb);
+}
+
+}  // namespace
+}  // namespace konnx::test
+
+namespace konnx::test {
+namespace {
+
+/// Keras 3 writing a legacy .h5: Keras 3 layer configs (module, DTypePolicy objects, batch_shape) and
+/// {"args","kwargs"} nodes with __keras_tensor__ objects, a Concatenate taking a list argument. It must
+/// convert and match tfjs (which gets the same model in Keras 2 form).
+TEST(KerasReader, Keras3LegacyH5MatchesTfjs) {
+    if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+    const char* cfg = R"({"module":"keras","class_name":"Functional","config":{"name":"f","trainable":true,
+     "layers":[
+      {"module":"keras.layers","class_name":"InputLayer","name":"img","config":{"batch_shape":[null,6,6,2],
+        "dtype":"float32","sparse":false,"name":"img"},"registered_name":null,"inbound_nodes":[]},
+      {"module":"keras.layers","class_name":"Conv2D","name":"c","registered_name":null,
+        "config":{"name":"c","trainable":true,"dtype":{"module":"keras","class_name":"DTypePolicy",
+          "config":{"name":"float32"},"registered_name":null},"filters":3,"kernel_size":[3,3],"strides":[1,1],
+          "padding":"same","data_format":"channels_last","dilation_rate":[1,1],"groups":1,"activation":"relu",
+          "use_bias":true},
+        "build_config":{"input_shape":[null,6,6,2]},
+        "inbound_nodes":[{"args":[{"class_name":"__keras_tensor__","config":{"shape":[null,6,6,2],
+          "dtype":"float32","keras_history":["img",0,0]}}],"kwargs":{}}]},
+      {"module":"keras.layers","class_name":"Concatenate","name":"cat","registered_name":null,
+        "config":{"name":"cat","axis":-1,"dtype":"float32"},
+        "inbound_nodes":[{"args":[[{"class_name":"__keras_tensor__","config":{"shape":[null,6,6,3],
+          "dtype":"float32","keras_history":["c",0,0]}},{"class_name":"__keras_tensor__","config":{
+          "shape":[null,6,6,2],"dtype":"float32","keras_history":["img",0,0]}}]],"kwargs":{}}]},
+      {"module":"keras.layers","class_name":"GlobalAveragePooling2D","name":"g","registered_name":null,
+        "config":{"name":"g","data_format":"channels_last","keepdims":false},
+        "inbound_nodes":[{"args":[{"class_name":"__keras_tensor__","config":{"shape":[null,6,6,5],
+          "dtype":"float32","keras_history":["cat",0,0]}}],"kwargs":{}}]},
+      {"module":"keras.layers","class_name":"Dense","name":"d","registered_name":null,
+        "config":{"name":"d","units":4,"activation":"softmax","use_bias":true},
+        "inbound_nodes":[{"args":[{"class_name":"__keras_tensor__","config":{"shape":[null,5],
+          "dtype":"float32","keras_history":["g",0,0]}}],"kwargs":{}}]}],
+     "input_layers":["img",0,0],"output_layers":["d",0,0]}})";
+    std::mt19937 rng(3);
+    std::normal_distribution<float> nd(0, 0.5f);
+    auto rnd = [&](Shape s) {
+        Tensor t = Tensor::empty(DType::kFloat32, s);
+        for (auto& v : t.span<float>())
+            v = nd(rng);
+        return t;
+    };
+    const std::string p = tmp("keras3_legacy.h5");
+    write_keras_h5(
+        p, json::parse(cfg),
+        {{"c", {"kernel", "bias"}, {rnd({3, 3, 2, 3}), rnd({3})}}, {"d", {"kernel", "bias"}, {rnd({5, 4}), rnd({4})}}},
+        "3.4.1");
+    auto pr = run_keras_parity(p, "", tmp("keras3_legacy_parity"));
+    std::cout << "[ info ] keras3 legacy h5: " << pr.result.dump() << "\n";
+    ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
+    for (const auto& o : pr.result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    EXPECT_EQ(pr.report.keras_version, "3.4.1");
 }
 
 }  // namespace
