@@ -102,7 +102,11 @@ void conv(ConvertContext& ctx) {
     ctx.expect_weights({use_bias ? 2u : 1u});
     const Tensor& kernel = ctx.weight(0);
     if (kernel.rank() != n + 2) ctx.invalid(cat("kernel must be rank ", n + 2, ", got ", shape_str(kernel.shape())));
+    for (std::size_t i = 0; i < n; ++i)
+        if (kernel.dim(i) != g.k[i])
+            ctx.invalid(cat("kernel ", shape_str(kernel.shape()), " does not match kernel_size ", shape_str(g.k)));
     const int64_t groups = ctx.i64("groups", 1);
+    if (groups <= 0) ctx.invalid("groups must be positive");
     const int64_t in_ch = x.shape[g.cf ? 1 : n + 1];
     if (in_ch >= 0 && in_ch != kernel.dim(n) * groups)
         ctx.invalid(cat("input has ", in_ch, " channels, the kernel expects ", kernel.dim(n) * groups));

@@ -155,6 +155,7 @@ void repeat_vector(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
     if (x.rank() != 2) ctx.invalid("input must be 2-D");
     const int64_t n = ctx.i64("n", 1);
+    if (n <= 0) ctx.invalid("n must be positive");
     KTensor y;
     const std::string u = ctx.emit1("Unsqueeze", {ctx.as_keras(x), ctx.const_i64({1}, "axes")});
     y.value = ctx.emit1("Tile", {u, ctx.const_i64({1, n, 1}, "repeats")});

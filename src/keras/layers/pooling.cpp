@@ -26,6 +26,8 @@ void pool(ConvertContext& ctx) {
     const auto s = ctx.has("strides") ? ctx.ints("strides", n, 1) : k;
     const std::string padding = to_lower(ctx.str("padding", "valid"));
     if (padding != "valid" && padding != "same") ctx.unsupported("padding '" + padding + "'");
+    for (std::size_t i = 0; i < n; ++i)
+        if (k[i] <= 0 || s[i] <= 0) ctx.invalid("pool_size and strides must be positive");
     std::vector<int64_t> begin(n, 0), end(n, 0);
     bool known = true;
     Shape out = x.shape;
