@@ -178,6 +178,12 @@ const LayerCase kCases[] = {
         {"name":"add","class_name":"AdditiveAttention","config":{"name":"add","use_scale":true},
           "inbound_nodes":[[["q",0,0,{}],["v",0,0,{}]]]}],
        "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["att",0,0],["mha",0,0],["add",0,0]]}})"},
+    {"conv_lstm2d",
+     R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"ConvLSTM2D","config":{"name":"cl","batch_input_shape":[null,3,6,5,2],"filters":3,
+          "kernel_size":[3,3],"padding":"same","return_sequences":true,"recurrent_activation":"sigmoid"}},
+        {"class_name":"ConvLSTM2D","config":{"name":"cl2","filters":2,"kernel_size":[2,2],"strides":[2,2],
+          "padding":"valid","recurrent_activation":"hard_sigmoid","go_backwards":true}}]}})"},
     {"functional_merges_shared",
      R"({"class_name":"Model","config":{"name":"m","layers":[
         {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4,4,2]},"inbound_nodes":[]},
