@@ -71,6 +71,14 @@ std::vector<Case> cases() {
             {"class_name":"GlobalAveragePooling3D","config":{"name":"g"}}]}})",
          {weights("ct", {{2, 2, 2, 2, 2}, {2}}), weights("gn", {{2}, {2}})},
          {2, 2}},
+        {"normalization",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Normalization","config":{"name":"n","batch_input_shape":[null,4,3],"axis":-1}}]}})",
+         {KerasWeights{"n",
+                       {"mean", "variance", "count"},
+                       {Tensor::from_vector<float>({3}, {0.5f, -1, 2}), Tensor::from_vector<float>({3}, {4, 0.25f, 1}),
+                        Tensor::from_vector<float>({}, {10})}}},
+         {2, 4, 3}},
         {"einsum_dense",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],"equation":"abc,cd->abd",

@@ -45,7 +45,8 @@ void conv_lstm2d(ConvertContext& ctx) {
     if (T > 1024) ctx.unsupported("ConvLSTM2D with more than 1024 time steps (unrolled)");
     const std::string folded = ctx.emit1("Reshape", {ctx.as_perm(x, perm), ctx.const_i64({-1, C, H, W}, "fold")});
     std::vector<int64_t> pads(4, 0);
-    int64_t Ho = conv_output_length(H, k[0], padding, s[0], d[0]), Wo = conv_output_length(W, k[1], padding, s[1], d[1]);
+    int64_t Ho = conv_output_length(H, k[0], padding, s[0], d[0]),
+            Wo = conv_output_length(W, k[1], padding, s[1], d[1]);
     auto same_pads = [&](int64_t in, int64_t kk, int64_t ss, int64_t dd, int64_t& b, int64_t& e) {
         const int64_t keff = (kk - 1) * dd + 1, out = (in + ss - 1) / ss;
         const int64_t total = std::max<int64_t>(0, (out - 1) * ss + keff - in);
@@ -58,8 +59,11 @@ void conv_lstm2d(ConvertContext& ctx) {
     }
     std::vector<std::string> xin = {folded, ctx.add_initializer(permute(kernel, {3, 2, 0, 1}), "kernel")};
     if (use_bias) xin.push_back(ctx.add_initializer(ctx.weight(2), "bias"));
-    const std::string xc = ctx.emit1("Conv", xin, {{"kernel_shape", Attribute::of_ints(k)}, {"strides", Attribute::of_ints(s)},
-                                                   {"dilations", Attribute::of_ints(d)}, {"pads", Attribute::of_ints(pads)}});
+    const std::string xc = ctx.emit1("Conv", xin,
+                                     {{"kernel_shape", Attribute::of_ints(k)},
+                                      {"strides", Attribute::of_ints(s)},
+                                      {"dilations", Attribute::of_ints(d)},
+                                      {"pads", Attribute::of_ints(pads)}});
     const std::string xs = ctx.emit1("Reshape", {xc, ctx.const_i64({-1, T, 4 * f, Ho, Wo}, "unfold")});
     const auto steps = ctx.emit("Split", {xs}, {{"axis", Attribute::of_int(1)}}, static_cast<std::size_t>(T));
     // Recurrent conv: 'same' padding with the layer's dilation, stride 1.
@@ -76,9 +80,10 @@ void conv_lstm2d(ConvertContext& ctx) {
         std::string z = ctx.emit1("Squeeze", {steps[static_cast<std::size_t>(back ? T - 1 - t : t)],
                                               ctx.const_i64({1}, "axes")});  // [N, 4f, Ho, Wo]
         if (!h.empty())
-            z = ctx.emit1("Add", {z, ctx.emit1("Conv", {h, U}, {{"kernel_shape", Attribute::of_ints(k)},
-                                                               {"dilations", Attribute::of_ints(d)},
-                                                               {"pads", Attribute::of_ints(rp)}})});
+            z = ctx.emit1("Add", {z, ctx.emit1("Conv", {h, U},
+                                               {{"kernel_shape", Attribute::of_ints(k)},
+                                                {"dilations", Attribute::of_ints(d)},
+                                                {"pads", Attribute::of_ints(rp)}})});
         const auto g = ctx.emit("Split", {z}, {{"axis", Attribute::of_int(1)}}, 4);
         const std::string i = act(ctx, g[0], ra), fg = act(ctx, g[1], ra), o = act(ctx, g[3], ra);
         const std::string cand = ctx.emit1("Mul", {i, act(ctx, g[2], a)});
@@ -89,7 +94,8 @@ void conv_lstm2d(ConvertContext& ctx) {
     KTensor y;
     if (ctx.flag("return_sequences", false)) {
         std::vector<std::string> u;
-        for (const auto& v : hs) u.push_back(ctx.emit1("Unsqueeze", {v, ctx.const_i64({1}, "axes")}));
+        for (const auto& v : hs)
+            u.push_back(ctx.emit1("Unsqueeze", {v, ctx.const_i64({1}, "axes")}));
         y.value = u.size() == 1 ? u[0] : ctx.emit1("Concat", u, {{"axis", Attribute::of_int(1)}});
         y.perm = perm;
         y.shape = cf ? Shape{x.shape[0], T, f, Ho, Wo} : Shape{x.shape[0], T, Ho, Wo, f};
