@@ -8,7 +8,12 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -166,6 +171,10 @@ public:
                     ctx_.begin_layer(*call.layer, &node, ins, kw);
                     (*conv)(ctx_);
                     outs = ctx_.end_layer();
+                    // After a layer's last call its Keras weights are no longer needed: the IR holds
+                    // its own (permuted) copies or shares the buffers.
+                    if (++calls_done_[call.layer] == call.layer->inbound_nodes.size())
+                        const_cast<Layer*>(call.layer)->weights.clear();
                 }
                 for (std::size_t t = 0; t < outs.size(); ++t)
                     produced[TensorRef{call.layer->name, static_cast<int>(call.node), static_cast<int>(t)}] = outs[t];
@@ -231,6 +240,7 @@ public:
 
     ConvertContext ctx_;
     const ConvertOptions& opt_;
+    std::map<const Layer*, std::size_t> calls_done_;
 };
 
 void rename_value(graph::Graph& g, const std::string& from, const std::string& to) {
@@ -367,41 +377,99 @@ std::size_t varint_size(uint64_t v) {
     return n;
 }
 
-/// Serializes without holding the weights twice: the model without initializers goes through protobuf,
-/// then GraphProto.initializer entries (field 5) are appended one tensor at a time inside
-/// ModelProto.graph (field 7). Peak memory is the IR plus the output string.
-std::string serialize_streaming(const graph::Model& model) {
+/// The bytes of a TensorProto up to its raw_data payload (fields in protobuf's canonical order: dims,
+/// data_type, name, raw_data), so the payload can be written straight from the tensor's memory.
+std::string tensor_head(const Tensor& t, const std::string& name) {
+    std::string h;
+    for (int64_t d : t.shape()) {
+        h.push_back(static_cast<char>((1 << 3) | 0));
+        append_varint(h, static_cast<uint64_t>(d));
+    }
+    h.push_back(static_cast<char>((2 << 3) | 0));
+    append_varint(h, static_cast<uint64_t>(static_cast<int32_t>(t.dtype())));
+    h.push_back(static_cast<char>((8 << 3) | 2));
+    append_varint(h, name.size());
+    h += name;
+    h.push_back(static_cast<char>((9 << 3) | 2));
+    append_varint(h, t.nbytes());
+    return h;
+}
+
+/// Writes the model without holding the weights twice: the model without initializers goes through
+/// protobuf, then GraphProto.initializer entries (field 5) are emitted one tensor at a time inside
+/// ModelProto.graph (field 7), payloads straight from the IR. `sink(data, size)` receives the bytes.
+template <class Sink>
+void write_streaming(const graph::Model& model, Sink&& sink) {
     graph::Model stub = model;
     stub.graph.initializers.clear();
     onnx::ModelProto m;
     if (!m.ParseFromString(onnxio::serialize_model(stub))) fail(ErrorCode::kInternal, "cannot re-parse the model");
     const std::string graph_head = m.graph().SerializeAsString();
     m.clear_graph();
-    std::vector<std::size_t> sizes;
     uint64_t graph_size = graph_head.size();
     for (const auto& [name, t] : model.graph.initializers) {
-        sizes.push_back(onnxio::serialize_tensor(t, name).size());
-        graph_size += 1 + varint_size(sizes.back()) + sizes.back();
+        const uint64_t n = tensor_head(t, name).size() + t.nbytes();
+        graph_size += 1 + varint_size(n) + n;
     }
-    std::string out = m.SerializeAsString();
-    out.reserve(out.size() + 1 + varint_size(graph_size) + graph_size);
-    out.push_back(static_cast<char>((7 << 3) | 2));
-    append_varint(out, graph_size);
-    out += graph_head;
-    std::size_t i = 0;
+    std::string head = m.SerializeAsString();
+    head.push_back(static_cast<char>((7 << 3) | 2));
+    append_varint(head, graph_size);
+    head += graph_head;
+    sink(head.data(), head.size());
     for (const auto& [name, t] : model.graph.initializers) {
-        const std::string tensor = onnxio::serialize_tensor(t, name);
-        KONNX_ASSERT(tensor.size() == sizes[i++]);
-        out.push_back(static_cast<char>((5 << 3) | 2));
-        append_varint(out, tensor.size());
-        out += tensor;
+        const std::string th = tensor_head(t, name);
+        std::string entry(1, static_cast<char>((5 << 3) | 2));
+        append_varint(entry, th.size() + t.nbytes());
+        entry += th;
+        sink(entry.data(), entry.size());
+        sink(static_cast<const char*>(t.raw()), t.nbytes());
     }
+}
+
+std::string serialize_streaming(const graph::Model& model) {
+    std::string out;
+    write_streaming(model, [&](const char* p, std::size_t n) { out.append(p, n); });
     return out;
 }
 
+/// Streams the model into `path` atomically (temporary file, fsync, rename): peak memory stays at the IR.
+void write_model_file(const graph::Model& model, const std::string& path) {
+    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) fail(ErrorCode::kCannotCreate, "cannot create ", path, ": ", std::strerror(errno));
+    bool ok = true;
+    try {
+        write_streaming(model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; });
+    } catch (...) {
+        std::fclose(f);
+        std::remove(tmp.c_str());
+        throw;
+    }
+    ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+    ok = std::fclose(f) == 0 && ok;
+    if (!ok) {
+        const int err = errno;
+        std::remove(tmp.c_str());
+        fail(ErrorCode::kIo, "cannot write ", path, ": ", std::strerror(err));
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        std::remove(tmp.c_str());
+        fail(ErrorCode::kCannotCreate, "cannot create ", path, ": ", std::strerror(err));
+    }
+}
+
+/// The converted IR and its report (convert_keras serializes it, convert_keras_file streams it to disk).
+struct Converted {
+    graph::Model model;
+    ConvertReport report;
+};
+
 }  // namespace
 
-ConvertResult convert_keras(const std::string& path, const ConvertOptions& options) {
+namespace {
+
+Converted convert_internal(const std::string& path, const ConvertOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();
     if (options.opset < 13 || options.opset > 17)
         fail(ErrorCode::kUnsupported, "opset ", options.opset, " is not supported (13 to 17)");
@@ -425,6 +493,7 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
     graph::Graph& g = onnx_model.graph;
     g.name = model.name.empty() ? "keras_model" : model.name;
 
+    const int64_t parameters = model.parameter_count();  // before the driver releases weights
     Driver driver(g, options, model);
     // Reserve the interface names so internal values never take them.
     std::vector<std::string> out_names;
@@ -472,7 +541,7 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
 
     fuse_chains(g);
     remove_dead_nodes(g);
-    ConvertResult result;
+    Converted result;
     auto& rep = result.report;
     rep.keras_version = model.keras_version;
     rep.backend = model.backend;
@@ -482,13 +551,25 @@ ConvertResult convert_keras(const std::string& path, const ConvertOptions& optio
         ++ops[n.op_type];
     rep.layers_by_class.assign(classes.begin(), classes.end());
     rep.nodes_by_op.assign(ops.begin(), ops.end());
-    rep.parameters = model.parameter_count();
+    rep.parameters = parameters;
     model = KerasModel{};  // the Keras weights are no longer needed (the IR holds its own or shares them)
     validate_model(onnx_model);
-    result.onnx_bytes = serialize_streaming(onnx_model);
     rep.transposes_left = ops.count("Transpose") ? ops["Transpose"] : 0;
+    result.model = std::move(onnx_model);
     rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
+}
+
+}  // namespace
+
+ConvertResult convert_keras(const std::string& path, const ConvertOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Converted c = convert_internal(path, options);
+    ConvertResult r;
+    r.onnx_bytes = serialize_streaming(c.model);
+    r.report = std::move(c.report);
+    r.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
 }
 
 ConvertReport convert_keras_file(const std::string& path, const std::string& output_path,
@@ -500,10 +581,11 @@ ConvertReport convert_keras_file(const std::string& path, const std::string& out
     if (!options.weights_path.empty() && std::filesystem::exists(output_path, ec) &&
         std::filesystem::equivalent(options.weights_path, output_path, ec))
         fail(ErrorCode::kInvalidArgument, output_path, ": refusing to overwrite the weights file");
-    ConvertResult r = convert_keras(path, options);
-    write_file_atomic(output_path, r.onnx_bytes);
-    r.report.seconds = r.report.seconds;
-    return r.report;
+    const auto t0 = std::chrono::steady_clock::now();
+    Converted c = convert_internal(path, options);
+    write_model_file(c.model, output_path);
+    c.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return c.report;
 }
 
 }  // namespace konnx

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace konnx::keras {
 
@@ -181,8 +182,18 @@ std::vector<std::string> ConvertContext::emit(const std::string& op_type, const 
 }
 
 std::string ConvertContext::add_initializer(const Tensor& t, const std::string& hint) {
-    const std::string name = unique_value((layer_ ? layer_->name + "/" : std::string()) + hint);
+    const std::string base = (layer_ ? layer_->name + "/" : std::string()) + hint;
+    // A shared layer called again produces the same weights: reuse them instead of storing a copy.
+    auto& seen = initializer_cache_[base];
+    for (const auto& name : seen) {
+        const Tensor& have = graph_.initializers[name];
+        if (have.dtype() == t.dtype() && have.shape() == t.shape() &&
+            (have.raw() == t.raw() || std::memcmp(have.raw(), t.raw(), t.nbytes()) == 0))
+            return name;
+    }
+    const std::string name = unique_value(base);
     graph_.initializers[name] = t;
+    seen.push_back(name);
     return name;
 }
 

@@ -156,6 +156,7 @@ private:
     int nodes_in_layer_ = 0;
     std::set<std::string> node_names_, value_names_;
     std::map<std::pair<std::string, std::vector<int>>, std::string> transposes_;
+    std::map<std::string, std::vector<std::string>> initializer_cache_;  // "<layer>/<hint>" -> initializers
 };
 
 /// Keras output length of a convolution / pooling along one axis (-1 stays unknown).
