@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -395,20 +396,65 @@ std::string tensor_head(const Tensor& t, const std::string& name) {
     return h;
 }
 
+/// Initializers stored in an external data file (ONNX external data): name -> offset in `location`.
+struct ExternalPlan {
+    std::string location;
+    std::map<std::string, uint64_t> offsets;
+};
+
+/// TensorProto bytes for a tensor whose payload lives in the external file (dims, data_type, name,
+/// external_data {location, offset, length}, data_location = EXTERNAL).
+std::string tensor_external(const Tensor& t, const std::string& name, const std::string& location, uint64_t offset) {
+    std::string h;
+    for (int64_t d : t.shape()) {
+        h.push_back(static_cast<char>((1 << 3) | 0));
+        append_varint(h, static_cast<uint64_t>(d));
+    }
+    h.push_back(static_cast<char>((2 << 3) | 0));
+    append_varint(h, static_cast<uint64_t>(static_cast<int32_t>(t.dtype())));
+    h.push_back(static_cast<char>((8 << 3) | 2));
+    append_varint(h, name.size());
+    h += name;
+    for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+             {"location", location}, {"offset", std::to_string(offset)}, {"length", std::to_string(t.nbytes())}}) {
+        std::string entry;
+        entry.push_back(static_cast<char>((1 << 3) | 2));
+        append_varint(entry, k.size());
+        entry += k;
+        entry.push_back(static_cast<char>((2 << 3) | 2));
+        append_varint(entry, v.size());
+        entry += v;
+        h.push_back(static_cast<char>((13 << 3) | 2));
+        append_varint(h, entry.size());
+        h += entry;
+    }
+    h.push_back(static_cast<char>((14 << 3) | 0));
+    append_varint(h, 1);  // EXTERNAL
+    return h;
+}
+
 /// Writes the model without holding the weights twice: the model without initializers goes through
 /// protobuf, then GraphProto.initializer entries (field 5) are emitted one tensor at a time inside
 /// ModelProto.graph (field 7), payloads straight from the IR. `sink(data, size)` receives the bytes.
+/// Initializers listed in `ext` are written as external-data references (their payload goes elsewhere).
 template <class Sink>
-void write_streaming(const graph::Model& model, Sink&& sink) {
+void write_streaming(const graph::Model& model, Sink&& sink, const ExternalPlan* ext = nullptr) {
     graph::Model stub = model;
     stub.graph.initializers.clear();
     onnx::ModelProto m;
     if (!m.ParseFromString(onnxio::serialize_model(stub))) fail(ErrorCode::kInternal, "cannot re-parse the model");
     const std::string graph_head = m.graph().SerializeAsString();
     m.clear_graph();
+    auto external = [&](const std::string& name) -> const uint64_t* {
+        if (!ext) return nullptr;
+        auto it = ext->offsets.find(name);
+        return it == ext->offsets.end() ? nullptr : &it->second;
+    };
     uint64_t graph_size = graph_head.size();
     for (const auto& [name, t] : model.graph.initializers) {
-        const uint64_t n = tensor_head(t, name).size() + t.nbytes();
+        const uint64_t* off = external(name);
+        const uint64_t n =
+            off ? tensor_external(t, name, ext->location, *off).size() : tensor_head(t, name).size() + t.nbytes();
         graph_size += 1 + varint_size(n) + n;
     }
     std::string head = m.SerializeAsString();
@@ -417,29 +463,47 @@ void write_streaming(const graph::Model& model, Sink&& sink) {
     head += graph_head;
     sink(head.data(), head.size());
     for (const auto& [name, t] : model.graph.initializers) {
-        const std::string th = tensor_head(t, name);
+        const uint64_t* off = external(name);
+        const std::string th = off ? tensor_external(t, name, ext->location, *off) : tensor_head(t, name);
         std::string entry(1, static_cast<char>((5 << 3) | 2));
-        append_varint(entry, th.size() + t.nbytes());
+        append_varint(entry, th.size() + (off ? 0 : t.nbytes()));
         entry += th;
         sink(entry.data(), entry.size());
-        sink(static_cast<const char*>(t.raw()), t.nbytes());
+        if (!off) sink(static_cast<const char*>(t.raw()), t.nbytes());
     }
 }
 
+/// Protobuf messages cannot exceed 2 GiB: above this many weight bytes the file uses external data.
+uint64_t external_data_threshold() {
+    if (const char* v = std::getenv("KONNX_EXTERNAL_DATA_BYTES")) return std::strtoull(v, nullptr, 10);  // tests
+    return uint64_t{1800} << 20;
+}
+
+uint64_t weight_bytes(const graph::Model& model) {
+    uint64_t n = 0;
+    for (const auto& [name, t] : model.graph.initializers)
+        n += t.nbytes();
+    return n;
+}
+
 std::string serialize_streaming(const graph::Model& model) {
+    if (weight_bytes(model) > external_data_threshold())
+        fail(ErrorCode::kLimitExceeded, "the model's weights exceed what one ONNX protobuf can hold (2 GB): write ",
+             "it to a file (convert_keras_file / konnx convert), which uses ONNX external data");
     std::string out;
     write_streaming(model, [&](const char* p, std::size_t n) { out.append(p, n); });
     return out;
 }
 
-/// Streams the model into `path` atomically (temporary file, fsync, rename): peak memory stays at the IR.
-void write_model_file(const graph::Model& model, const std::string& path) {
+/// Writes `path` through a temporary file, fsync and rename; `body(FILE*)` returns false on write errors.
+template <class Body>
+void write_atomically(const std::string& path, Body&& body) {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) fail(ErrorCode::kCannotCreate, "cannot create ", path, ": ", std::strerror(errno));
     bool ok = true;
     try {
-        write_streaming(model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; });
+        ok = body(f);
     } catch (...) {
         std::fclose(f);
         std::remove(tmp.c_str());
@@ -457,6 +521,42 @@ void write_model_file(const graph::Model& model, const std::string& path) {
         std::remove(tmp.c_str());
         fail(ErrorCode::kCannotCreate, "cannot create ", path, ": ", std::strerror(err));
     }
+}
+
+/// Streams the model into `path` atomically: peak memory stays at the IR. Above the protobuf limit, weights
+/// of 1 KiB or more go to `<path>.data` (4 KiB aligned) as ONNX external data.
+void write_model_file(const graph::Model& model, const std::string& path) {
+    ExternalPlan plan;
+    const bool use_external = weight_bytes(model) > external_data_threshold();
+    if (use_external) {
+        plan.location = std::filesystem::path(path).filename().string() + ".data";
+        uint64_t off = 0;
+        for (const auto& [name, t] : model.graph.initializers) {
+            if (t.nbytes() < 1024) continue;
+            plan.offsets[name] = off;
+            off = (off + t.nbytes() + 4095) / 4096 * 4096;
+        }
+        const std::string data_path = (std::filesystem::path(path).parent_path() / plan.location).string();
+        write_atomically(data_path, [&](FILE* f) {
+            uint64_t pos = 0;
+            static const char zeros[4096] = {};
+            for (const auto& [name, t] : model.graph.initializers) {
+                auto it = plan.offsets.find(name);
+                if (it == plan.offsets.end()) continue;
+                if (it->second > pos && std::fwrite(zeros, 1, it->second - pos, f) != it->second - pos) return false;
+                if (std::fwrite(t.raw(), 1, t.nbytes(), f) != t.nbytes()) return false;
+                pos = it->second + t.nbytes();
+            }
+            return true;
+        });
+    }
+    write_atomically(path, [&](FILE* f) {
+        bool ok = true;
+        write_streaming(
+            model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; },
+            use_external ? &plan : nullptr);
+        return ok;
+    });
 }
 
 /// The converted IR and its report (convert_keras serializes it, convert_keras_file streams it to disk).

@@ -353,3 +353,47 @@ TEST(KerasReader, Keras3LegacyH5MatchesTfjs) {
 
 }  // namespace
 }  // namespace konnx::test
+
+namespace konnx::test {
+namespace {
+
+/// Models above the protobuf limit are written with ONNX external data (`<out>.data`, 4 KiB aligned);
+/// the threshold is lowered here so a small model takes that path, and onnxruntime must still match tfjs.
+TEST(KerasReader, ExternalDataMatchesTfjs) {
+    if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+    const char* conv = R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Conv2D","config":{"name":"c","batch_input_shape":[null,6,6,3],"filters":4,"kernel_size":[3,3]}},
+        {"class_name":"Flatten","config":{"name":"f"}},
+        {"class_name":"Dense","config":{"name":"d","units":3}}]}})";
+    std::mt19937 rng(5);
+    std::normal_distribution<float> nd(0, 0.5f);
+    auto rnd = [&](Shape s) {
+        Tensor t = Tensor::empty(DType::kFloat32, s);
+        for (auto& v : t.span<float>())
+            v = nd(rng);
+        return t;
+    };
+    const std::string p = tmp("external.h5");
+    write_keras_h5(p, json::parse(conv),
+                   {{"c", {"kernel", "bias"}, {rnd({3, 3, 3, 4}), rnd({4})}},
+                    {"d", {"kernel", "bias"}, {rnd({64, 3}), rnd({3})}}});
+    ::setenv("KONNX_EXTERNAL_DATA_BYTES", "100", 1);
+    EXPECT_THROW(convert_keras(p), Error);  // in memory there is no file to put the data in
+    const std::string dir = tmp("external_parity");
+    ParityResult pr;
+    try {
+        pr = run_keras_parity(p, "", dir);
+    } catch (...) {
+        ::unsetenv("KONNX_EXTERNAL_DATA_BYTES");
+        throw;
+    }
+    ::unsetenv("KONNX_EXTERNAL_DATA_BYTES");
+    EXPECT_TRUE(fs::exists(dir + "/model.onnx.data"));
+    EXPECT_LT(fs::file_size(dir + "/model.onnx"), 4096u);
+    ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
+    for (const auto& o : pr.result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+}
+
+}  // namespace
+}  // namespace konnx::test
