@@ -92,6 +92,12 @@ const LayerCase kCases[] = {
         {"class_name":"Activation","config":{"name":"a1","activation":"tanh"}},
         {"class_name":"Dense","config":{"name":"d9","units":4,"activation":"linear"}},
         {"class_name":"Activation","config":{"name":"a2","activation":"softmax"}}]}})"},
+    {"more_activations",
+     R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Dense","config":{"name":"d1","batch_input_shape":[null,5],"units":6,"activation":"gelu"}},
+        {"class_name":"Dense","config":{"name":"d2","units":6,"activation":"mish"}},
+        {"class_name":"Dense","config":{"name":"d3","units":4}},
+        {"class_name":"Activation","config":{"name":"a","activation":"log_softmax"}}]}})"},
     {"advanced_activations",
      R"({"class_name":"Sequential","config":{"name":"s","layers":[
         {"class_name":"Conv2D","config":{"name":"c","batch_input_shape":[null,5,5,2],"filters":3,"kernel_size":[2,2]}},
