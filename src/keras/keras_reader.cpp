@@ -205,12 +205,12 @@ void load_keras_weights(const H5File& f, const std::string& container, KerasMode
         else
             used[snake] = 0;
         std::string group;
-        if (by_layer_name)
-            group = layers_group + "/" + layer.name;
-        else if (auto it = named.find(layer.name); it != named.end())
+        if (auto it = named.find(layer.name); it != named.end())
             group = it->second;
+        else if (by_layer_name && f.is_group(layers_group + "/" + layer.name))
+            group = layers_group + "/" + layer.name;
         else
-            group = layers_group + "/" + counted;
+            group = layers_group + "/" + counted;  // Keras 3.0-3.5 (and a tf_keras fallback): per-class counting
         if (!f.is_group(group)) {
             if (layer.nested) fail(ErrorCode::kInvalidModel, f.label(), ": no weights group for '", layer.name, "'");
             continue;  // layers without variables may be absent
