@@ -34,5 +34,6 @@ void log_warning(const std::string& message);
 /// A subcommand: `setup` adds it to the app and returns the function that runs it.
 using CommandRunner = std::function<int()>;
 CommandRunner setup_run(CLI::App& app);
+CommandRunner setup_convert(CLI::App& app);
 
 }  // namespace konnx::cli

@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
         "70 internal error, 73 cannot create output, 74 I/O error.");
 
     std::map<CLI::App*, CommandRunner> commands;
+    CLI::App* convert = app.add_subcommand("convert", "Convert a Keras model (.h5, .keras, .json + weights) to ONNX");
+    commands[convert] = setup_convert(*convert);
     CLI::App* run = app.add_subcommand("run", "Run an ONNX (or Keras) model on .npy/.pb inputs");
     commands[run] = setup_run(*run);
 

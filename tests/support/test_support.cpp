@@ -25,8 +25,11 @@ std::string shared_dir() {
     namespace fs = std::filesystem;
     for (const char* env : {"KONNX_SHARED_DIR"})
         if (const char* v = std::getenv(env); v && fs::exists(v)) return v;
-    const fs::path candidate = fs::path(source_dir()).parent_path() / "shared";
-    return fs::exists(candidate) ? candidate.string() : "";
+    // ../shared next to the checkout, or ../../shared for a worktree under <root>/wt/<name>.
+    for (const fs::path& candidate : {fs::path(source_dir()).parent_path() / "shared",
+                                      fs::path(source_dir()).parent_path().parent_path() / "shared"})
+        if (fs::exists(candidate / "keras-real") || fs::exists(candidate)) return candidate.string();
+    return "";
 }
 
 graph::Model single_node_model(const std::string& op_type, const std::vector<Tensor>& inputs, std::size_t num_outputs,

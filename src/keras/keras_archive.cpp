@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+// .keras zip reading with libzip (see keras_archive.hpp).
+#include "keras/keras_archive.hpp"
+
+#include <zip.h>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+
+namespace konnx::keras {
+namespace {
+zip_t* as_zip(void* p) { return static_cast<zip_t*>(p); }
+constexpr zip_int64_t kMaxMembers = 100000;
+}  // namespace
+
+KerasArchive KerasArchive::open(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) fail(ErrorCode::kFileNotFound, path, ": no such file");
+    if (std::filesystem::is_directory(path, ec)) fail(ErrorCode::kIo, path, ": is a directory");
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+    if (!z) {
+        zip_error_t e;
+        zip_error_init_with_code(&e, err);
+        std::string msg = zip_error_strerror(&e);
+        zip_error_fini(&e);
+        fail(err == ZIP_ER_OPEN || err == ZIP_ER_READ ? ErrorCode::kIo : ErrorCode::kInvalidModel, path,
+             ": not a readable .keras zip (", msg, ")");
+    }
+    if (zip_get_num_entries(z, 0) > kMaxMembers) {
+        zip_discard(z);
+        fail(ErrorCode::kLimitExceeded, path, ": too many zip members");
+    }
+    KerasArchive a;
+    a.zip_ = z;
+    a.path_ = path;
+    return a;
+}
+
+KerasArchive::KerasArchive(KerasArchive&& other) noexcept : zip_(other.zip_), path_(std::move(other.path_)) {
+    other.zip_ = nullptr;
+}
+
+KerasArchive::~KerasArchive() {
+    if (zip_) zip_discard(as_zip(zip_));
+}
+
+std::vector<std::string> KerasArchive::members() const {
+    std::vector<std::string> out;
+    const zip_int64_t n = zip_get_num_entries(as_zip(zip_), 0);
+    for (zip_int64_t i = 0; i < n; ++i) {
+        const char* name = zip_get_name(as_zip(zip_), static_cast<zip_uint64_t>(i), 0);
+        if (name) out.emplace_back(name);
+    }
+    return out;
+}
+
+bool KerasArchive::has(const std::string& member) const {
+    return zip_name_locate(as_zip(zip_), member.c_str(), 0) >= 0;
+}
+
+std::vector<std::byte> KerasArchive::read(const std::string& member, std::size_t max_bytes) const {
+    const std::string where = cat(path_, ": member '", member, "'");
+    const zip_int64_t idx = zip_name_locate(as_zip(zip_), member.c_str(), 0);
+    if (idx < 0) fail(ErrorCode::kInvalidModel, where, " is missing");
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(as_zip(zip_), static_cast<zip_uint64_t>(idx), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+        fail(ErrorCode::kInvalidModel, where, ": cannot stat");
+    if (st.size > max_bytes)
+        fail(ErrorCode::kLimitExceeded, where, ": declared size ", st.size, " exceeds the limit ", max_bytes);
+    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > 10000 && st.size > (1u << 24))
+        fail(ErrorCode::kLimitExceeded, where, ": compression ratio above 10000 (zip bomb?)");
+    zip_file_t* f = zip_fopen_index(as_zip(zip_), static_cast<zip_uint64_t>(idx), 0);
+    if (!f) fail(ErrorCode::kInvalidModel, where, ": cannot open (", zip_strerror(as_zip(zip_)), ")");
+    std::vector<std::byte> data(static_cast<std::size_t>(st.size));
+    std::size_t got = 0;
+    while (got < data.size()) {
+        const zip_int64_t r = zip_fread(f, data.data() + got, data.size() - got);
+        if (r < 0) {
+            std::string msg = zip_file_strerror(f);
+            zip_fclose(f);
+            fail(ErrorCode::kInvalidModel, where, ": read error (", msg, ")");
+        }
+        if (r == 0) break;
+        got += static_cast<std::size_t>(r);
+    }
+    std::byte extra;
+    const zip_int64_t more = zip_fread(f, &extra, 1);
+    const int close_rc = zip_fclose(f);
+    if (got != data.size() || more != 0 || close_rc != 0)
+        fail(ErrorCode::kInvalidModel, where, ": size or CRC mismatch (corrupt zip)");
+    return data;
+}
+
+std::string KerasArchive::read_text(const std::string& member, std::size_t max_bytes) const {
+    auto bytes = read(member, max_bytes);
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace konnx::keras
