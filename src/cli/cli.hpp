@@ -5,7 +5,10 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "konnx/error.hpp"
 
@@ -31,8 +34,22 @@ int& verbosity();
 void log_info(const std::string& message);
 void log_warning(const std::string& message);
 
+/// A bad flag value found after parsing (exit 64, like CLI11's own parse errors).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// "224x224" or "224" (square) -> {224, 224}; UsageError naming `flag` otherwise.
+std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag);
+/// "1,2.5,3" -> {1, 2.5, 3}; UsageError naming `flag` otherwise.
+std::vector<float> parse_floats(const std::string& text, const std::string& flag);
+
 /// A subcommand: `setup` adds it to the app and returns the function that runs it.
 using CommandRunner = std::function<int()>;
 CommandRunner setup_run(CLI::App& app);
+CommandRunner setup_classify(CLI::App& app);
+CommandRunner setup_bench(CLI::App& app);
+CommandRunner setup_inspect(CLI::App& app);
 
 }  // namespace konnx::cli
