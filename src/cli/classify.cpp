@@ -126,8 +126,8 @@ ImageInput describe_input(const Session& session, const std::string& layout) {
     else if (is_channels(info.shape[3])) {
         in.layout = image::Layout::kNHWC;  // Keras's default wins a tie
         if (is_channels(info.shape[1]))
-            log_warning(cat("input '", info.name, "' ", dims_str(info), " could be NHWC or NCHW: assuming NHWC ",
-                            "(use --layout nchw otherwise)"));
+            log_info(cat("input '", info.name, "' ", dims_str(info), " could be NHWC or NCHW: assuming NHWC ",
+                         "(use --layout nchw otherwise)"));
     } else if (is_channels(info.shape[1]))
         in.layout = image::Layout::kNCHW;
     else
