@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/half.hpp"
+#include "core/npy.hpp"
 #include "image/image.hpp"
 
 namespace konnx::cli {
@@ -186,6 +187,7 @@ CommandRunner setup_classify(CLI::App& app) {
     struct Options {
         std::string model;
         std::vector<std::string> images;
+        std::string save_input;
         std::string labels, preprocess = "none", mean, std, resize = "nearest", size, crop, layout = "auto";
         float scale = 1.f;
         bool bgr = false, json = false;
@@ -213,6 +215,8 @@ CommandRunner setup_classify(CLI::App& app) {
         ->check(CLI::IsMember({"auto", "nhwc", "nchw"}));
     app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
     app.add_flag("--json", opt->json, "Print one JSON document on stdout");
+    app.add_option("--save-input", opt->save_input,
+                   "Also write the preprocessed input tensor as .npy (one image only), e.g. to feed another runtime");
     app.footer(
         "Examples:\n"
         "  konnx classify fish.onnx 3_001_0.bmp --labels labels.txt\n"
@@ -238,6 +242,8 @@ CommandRunner setup_classify(CLI::App& app) {
         if (!opt->crop.empty()) crop = parse_hxw(opt->crop, "--crop");
         std::vector<std::string> labels;
         if (!opt->labels.empty()) labels = load_labels(opt->labels);
+        if (!opt->save_input.empty() && opt->images.size() != 1)
+            throw UsageError("--save-input takes one image; " + std::to_string(opt->images.size()) + " were given");
 
         SessionOptions so;
         so.threads = opt->threads;
@@ -286,6 +292,7 @@ CommandRunner setup_classify(CLI::App& app) {
             Tensor x = Tensor::empty(in.dtype, in.layout == image::Layout::kNHWC ? Shape{1, fh, fw, in.channels}
                                                                                  : Shape{1, in.channels, fh, fw});
             image::pack(img, norm, in.layout, in.dtype, x.raw());
+            if (!opt->save_input.empty()) write_npy(opt->save_input, x);
             const auto t1 = std::chrono::steady_clock::now();
             const auto outputs = session.run({{in.name, x}});
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();

@@ -361,3 +361,52 @@ TEST(CliInspect, TextAndJson) {
     EXPECT_TRUE(r.exit_code == 66 || r.exit_code == 69) << r.exit_code << " " << r.err;
     EXPECT_EQ(r.err.rfind("konnx: error: ", 0), 0u);
 }
+
+// --- classify vs Keras -------------------------------------------------------------------------------------
+TEST(CliClassify, PreprocessedTensorEqualsKerasLoadImgBitForBit) {
+    // tools/image_reference.py transcribes Keras 2's load_img + img_to_array (+ imagenet_utils preprocessing)
+    // over Pillow; konnx's --save-input must equal it exactly on lossless images (the seed's BMP included).
+    auto py = run_command({"/usr/bin/python3", "-c", "import PIL, numpy"}, 60);
+    if (py.exit_code != 0) GTEST_SKIP() << "python3 with Pillow and numpy not installed";
+    const std::string script = konnx::test::source_dir() + "/tools/image_reference.py";
+    std::vector<std::string> images;
+    const std::string shared = konnx::test::shared_dir();
+    if (!shared.empty() && std::filesystem::exists(shared + "/seed/3_001_0.bmp"))
+        images.push_back(shared + "/seed/3_001_0.bmp");
+    // A 37x53 RGBA PNG and a 61x20 gray PNG written by Pillow from seeded noise.
+    auto gen = run_command({"/usr/bin/python3", "-c",
+                            "import numpy as np; from PIL import Image; r = np.random.RandomState(5); "
+                            "Image.fromarray(r.randint(0, 256, (37, 53, 4)).astype('uint8'), 'RGBA').save('" +
+                                dir() +
+                                "/noise_rgba.png'); "
+                                "Image.fromarray(r.randint(0, 256, (61, 20)).astype('uint8'), 'L').save('" +
+                                dir() + "/noise_l.png')"});
+    ASSERT_EQ(gen.exit_code, 0) << gen.err;
+    images.push_back(dir() + "/noise_rgba.png");
+    images.push_back(dir() + "/noise_l.png");
+    const std::string rgb = model("id_rgb", {-1, 24, 24, 3});
+    const std::string gray = model("id_gray", {-1, 24, 24, 1});
+    struct Case {
+        std::string resize, preprocess, model, color_mode;
+    };
+    const std::vector<Case> cases = {{"nearest", "none", rgb, "rgb"},        {"bilinear", "none", rgb, "rgb"},
+                                     {"bicubic", "tf", rgb, "rgb"},          {"area", "caffe", rgb, "rgb"},
+                                     {"nearest", "torch", rgb, "rgb"},       {"nearest", "none", gray, "grayscale"},
+                                     {"bilinear", "none", gray, "grayscale"}};
+    int n = 0;
+    for (const auto& image : images)
+        for (const auto& c : cases) {
+            const std::string ours = dir() + "/ours" + std::to_string(n) + ".npy";
+            const std::string theirs = dir() + "/keras" + std::to_string(n++) + ".npy";
+            auto r = konnx_cli(
+                {"classify", c.model, image, "--resize", c.resize, "--preprocess", c.preprocess, "--save-input", ours});
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            auto k = run_command(
+                {"/usr/bin/python3", script, "keras", image, theirs, "24", "24", c.resize, c.color_mode, c.preprocess});
+            ASSERT_EQ(k.exit_code, 0) << k.err;
+            Tensor want = read_npy(theirs);
+            EXPECT_TRUE(konnx::test::tensors_close(read_npy(ours),
+                                                   want.reshaped({1, want.dim(0), want.dim(1), want.dim(2)}), 0, 0))
+                << image << " " << c.resize << " " << c.preprocess << " " << c.color_mode;
+        }
+}
