@@ -114,8 +114,10 @@ CommandRunner setup_bench(CLI::App& app) {
     app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
     app.add_option("-b,--batch", opt->batch, "Size of unknown first (batch) dimensions (default 1)")
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
-    app.add_option("--input-shape", opt->shapes, "NAME:dims for synthetic inputs, e.g. input:1,3,224,224 (repeatable)");
-    app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or TensorProto .pb (repeatable)");
+    app.add_option("--input-shape", opt->shapes, "NAME:dims for synthetic inputs, e.g. input:1,3,224,224 (repeatable)")
+        ->allow_extra_args(false);
+    app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or TensorProto .pb (repeatable)")
+        ->allow_extra_args(false);
     app.add_option("-O,--opt-level", opt->opt_level, "Optimization level 0-2")->check(CLI::Range(0, 2));
     app.add_option("--seed", opt->seed, "Seed for synthetic inputs");
     app.add_flag("--cold", opt->cold, "Also time --runs fresh processes that load the model and run once");
@@ -286,12 +288,18 @@ CommandRunner setup_bench(CLI::App& app) {
             }
             std::snprintf(line, sizeof line, "\n  %-40s %-16s %12s %7s\n", "node", "op type", "time us", "%");
             text += line;
-            for (const auto& [name, op, us] : sorted_nodes) {
-                std::snprintf(line, sizeof line, "  %-40s %-16s %12.1f %6.1f%%\n", name.c_str(), op.c_str(), us,
-                              pct(us));
-                text += line;
+            constexpr std::size_t kShownNodes = 30;
+            for (std::size_t n = 0; n < sorted_nodes.size(); ++n) {
+                const auto& [name, op, us] = sorted_nodes[n];
+                if (n < kShownNodes) {
+                    std::snprintf(line, sizeof line, "  %-40s %-16s %12.1f %6.1f%%\n", name.c_str(), op.c_str(), us,
+                                  pct(us));
+                    text += line;
+                }
                 pj["nodes"].push_back({{"name", name}, {"op_type", op}, {"us", us}, {"percent", pct(us)}});
             }
+            if (sorted_nodes.size() > kShownNodes)
+                text += cat("  ... ", sorted_nodes.size() - kShownNodes, " more nodes (--json lists all)\n");
             report["profile"] = pj;
         }
 

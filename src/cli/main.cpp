@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", verbose, "More logging on stderr (-vv for debug)");
     app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
     app.footer(
+        "Examples:\n"
+        "  konnx classify model.onnx cat.png --labels labels.txt      (top-5, like Keras load_img + predict)\n"
+        "  konnx bench model.onnx --runs 100 --json                   (load, first run, p50/p90/p99, throughput)\n"
+        "  konnx inspect model.onnx                                   (inputs, outputs, opsets, ops, parameters)\n"
+        "  konnx run model.onnx --input input=x.npy --output-dir out/\n"
+        "  konnx COMMAND --help                                       (each command's options and examples)\n"
+        "Results go to stdout, logs to stderr (-v more, -q errors only); errors are one line 'konnx: error: ...'.\n"
         "Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 missing input, 69 unsupported,\n"
         "70 internal error, 73 cannot create output, 74 I/O error.");
 

@@ -69,7 +69,7 @@ Normalization preset(std::string_view name);
 
 enum class Layout { kNHWC, kNCHW };
 
-/// Writes the normalized image as H*W*C (NHWC) or C*H*W (NCHW) values of type float32, float64 or uint8
+/// Writes the normalized image as H*W*C (NHWC) or C*H*W (NCHW) values of type float32, float16, float64 or uint8
 /// into `out` (which must hold height*width*channels elements). uint8 requires the identity normalization.
 void pack(const Image& image, const Normalization& norm, Layout layout, DType dtype, void* out);
 

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/half.hpp"
 #include "image/image.hpp"
 
 namespace konnx::image {
@@ -226,9 +227,9 @@ void pack(const Image& image, const Normalization& norm, Layout layout, DType dt
     if (dtype == DType::kUInt8 && !identity)
         fail(ErrorCode::kUnsupported,
              "the model takes uint8 pixels: use --preprocess none without --mean/--std/--scale");
-    if (dtype != DType::kFloat32 && dtype != DType::kFloat64 && dtype != DType::kUInt8)
+    if (dtype != DType::kFloat32 && dtype != DType::kFloat64 && dtype != DType::kFloat16 && dtype != DType::kUInt8)
         fail(ErrorCode::kUnsupported, "image input of type ", dtype_name(dtype),
-             " is not supported (float32, float64, uint8)");
+             " is not supported (float32, float16, float64, uint8)");
     auto value_at = [&](int y, int x, int c) -> float {
         const int src = norm.bgr && C >= 3 && c < 3 ? 2 - c : c;
         float v = static_cast<float>(image.at(y, x, src));
@@ -245,6 +246,8 @@ void pack(const Image& image, const Normalization& norm, Layout layout, DType dt
                                                               : (static_cast<std::size_t>(c) * H + y) * W + x;
                 if (dtype == DType::kFloat32)
                     static_cast<float*>(out)[i] = value_at(y, x, c);
+                else if (dtype == DType::kFloat16)
+                    static_cast<Float16*>(out)[i] = to_float16(value_at(y, x, c));
                 else if (dtype == DType::kFloat64)
                     static_cast<double*>(out)[i] = value_at(y, x, c);
                 else
