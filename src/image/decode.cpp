@@ -43,6 +43,69 @@ uint32_t le32(std::span<const std::byte> b, std::size_t at) {
     return v;
 }
 
+/// Walks the JPEG marker segments (entropy-coded data skipped, as a decoder does) and rejects what
+/// stb_image 2.27 mishandles: a Huffman table (DHT) whose 16 code counts sum to more than 256 makes
+/// stbi__build_huffman write past its tables (fixed upstream in 2.28, still in Debian 12's libstb). A file
+/// without an end-of-image marker after its scan data is reported as truncated (stb pads it with zeros).
+void check_jpeg(std::span<const std::byte> bytes, const std::string& name) {
+    auto at = [&](std::size_t i) { return std::to_integer<unsigned>(bytes[i]); };
+    auto corrupt = [&](const char* why) { fail(ErrorCode::kInvalidModel, name, ": corrupt JPEG (", why, ")"); };
+    const std::size_t n = bytes.size();
+    // Belt and braces: every FF C4 anywhere (as stb might find one after skipping padding) must start a sane
+    // DHT; bytes past the end read as 0, as in stb.
+    auto byte_or_0 = [&](std::size_t i) { return i < n ? at(i) : 0u; };
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        if (at(i) != 0xFF || at(i + 1) != 0xC4) continue;
+        std::size_t p = i + 4;
+        const std::size_t end = i + 2 + ((byte_or_0(i + 2) << 8) | byte_or_0(i + 3));
+        while (p < end) {
+            unsigned symbols = 0;
+            for (std::size_t k = 1; k <= 16; ++k)
+                symbols += byte_or_0(p + k);
+            if (symbols > 256) corrupt("bad Huffman table");
+            p += 17 + symbols;
+        }
+    }
+    std::size_t pos = 2;  // after SOI
+    bool seen_scan = false;
+    while (true) {
+        if (pos >= n) fail(ErrorCode::kInvalidModel, name, ": truncated JPEG file");
+        if (at(pos) != 0xFF) {
+            if (!seen_scan) corrupt("expected a marker");
+            ++pos;  // entropy-coded data: find the next marker (FF followed by neither 00 nor RSTn)
+            continue;
+        }
+        while (pos < n && at(pos) == 0xFF)
+            ++pos;  // fill bytes
+        if (pos >= n) fail(ErrorCode::kInvalidModel, name, ": truncated JPEG file");
+        const unsigned marker = at(pos++);
+        if (marker == 0xD9) return;  // EOI
+        if (marker == 0x00 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01 || marker == 0xD8) {
+            if (marker == 0xD8) corrupt("second start-of-image marker");
+            continue;  // stuffed byte / restart marker inside scan data / TEM
+        }
+        if (pos + 2 > n) fail(ErrorCode::kInvalidModel, name, ": truncated JPEG file");
+        const std::size_t length = (at(pos) << 8) | at(pos + 1);
+        if (length < 2) corrupt("bad segment length");
+        if (pos + length > n) fail(ErrorCode::kInvalidModel, name, ": truncated JPEG file");
+        if (marker == 0xC4) {  // DHT: tables of (class/id, 16 counts, sum(counts) symbols)
+            std::size_t p = pos + 2;
+            const std::size_t end = pos + length;
+            while (p < end) {
+                if (p + 17 > end) corrupt("bad Huffman table");
+                unsigned symbols = 0;
+                for (std::size_t i = 1; i <= 16; ++i)
+                    symbols += at(p + i);
+                if ((at(p) >> 4) > 1 || (at(p) & 15) > 3 || symbols > 256 || p + 17 + symbols > end)
+                    corrupt("bad Huffman table");
+                p += 17 + symbols;
+            }
+        }
+        if (marker == 0xDA) seen_scan = true;
+        pos += length;
+    }
+}
+
 /// stb_image pads truncated BMP/PNM pixel data and JPEG scans instead of failing, so the expected data size
 /// (or the JPEG end marker) is checked here first. PNG chunks are length- and zlib-checked by stb itself.
 void check_complete(std::span<const std::byte> bytes, const std::string& name, std::string_view format) {
@@ -93,11 +156,6 @@ void check_complete(std::span<const std::byte> bytes, const std::string& name, s
             fail(ErrorCode::kInvalidModel, name, ": ", format, " maximum value ", fields[2], " is out of range");
         const uint64_t need = fields[0] * fields[1] * (format == "PPM" ? 3 : 1) * (fields[2] > 255 ? 2 : 1);
         if (fields[0] <= (1u << 20) && fields[1] <= (1u << 20) && pos + need > bytes.size()) truncated();
-    } else if (format == "JPEG") {
-        // The scan data ends with an EOI marker (FF D9); byte stuffing keeps it out of the entropy-coded data.
-        const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-        const auto sos = text.find("\xFF\xDA");
-        if (sos == std::string_view::npos || text.find("\xFF\xD9", sos) == std::string_view::npos) truncated();
     }
 }
 
@@ -125,6 +183,8 @@ Image decode(std::span<const std::byte> bytes, const std::string& name, const De
              limits.max_file_bytes);
     const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
     const int size = static_cast<int>(bytes.size());
+    // stb_image parses JPEG Huffman tables even for stbi_info, so JPEGs are checked before stb sees them.
+    if (std::string_view(format) == "JPEG") check_jpeg(bytes, name);
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_memory(data, size, &width, &height, &channels))
         fail(ErrorCode::kInvalidModel, name, ": corrupt or unsupported ", format, " header (", stb_reason(), ")");

@@ -129,6 +129,19 @@ TEST(ImageDecode, RejectsEmptyCorruptTruncatedAndHugeWithTheFileName) {
     EXPECT_EQ(decode_error("BM"), ErrorCode::kInvalidModel);
 }
 
+TEST(ImageDecode, RejectsJpegHuffmanTablesThatOverflowStb) {
+    // A DHT whose 16 code counts sum to 266 > 256: stb_image 2.27's stbi__build_huffman would write past its
+    // 257-entry size table (found by fuzzing with ASan/UBSan), already inside stbi_info.
+    std::string jpeg("\xFF\xD8\xFF\xC4\x00\x13\x00", 7);
+    std::string counts(16, '\0');
+    counts[0] = 11;
+    counts[9] = static_cast<char>(255);
+    jpeg += counts + std::string(266, '\x01') + "\xFF\xD9";
+    std::string msg;
+    EXPECT_EQ(decode_error(jpeg, &msg), ErrorCode::kInvalidModel);
+    EXPECT_NE(msg.find("Huffman"), std::string::npos) << msg;
+}
+
 TEST(ImageDecode, SurvivesMutatedFiles) {
     // Every truncation and a few thousand byte flips of a valid PNG/BMP/JPEG: an error or an image, no crash.
     if (!have_pillow()) GTEST_SKIP() << "python3 with Pillow and numpy not installed (needed to write the files)";
