@@ -171,6 +171,10 @@ CommandRunner setup_bench(CLI::App& app) {
                 for (int64_t d : it->second)
                     fixed.shape.push_back(Dim{d, ""});
             } else {
+                if (opt->batch > 0 && !fixed.shape.empty() && fixed.shape[0].is_fixed() &&
+                    fixed.shape[0].size != opt->batch && !opt->once)
+                    log_warning(cat("input '", info.name, "' has a fixed batch of ", fixed.shape[0].size,
+                                    ": --batch ignored for it"));
                 bool dynamic = false;
                 for (std::size_t d = 0; d < fixed.shape.size(); ++d)
                     if (!fixed.shape[d].is_fixed()) {
