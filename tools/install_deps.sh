@@ -8,9 +8,12 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config clang-format
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-    python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision
-    nodejs npm dataset-fashion-mnist
+    python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib
+    dataset-fashion-mnist
 )
+# Node.js may come from elsewhere (e.g. NodeSource's nodejs bundles npm); only add Debian's when absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,29 +1,21 @@
 // SPDX-License-Identifier: MIT
-// Add (ONNX opsets 7, 13, 14): numpy-broadcast sum.
-#include "core/dispatch.hpp"
-#include "ops/support/elementwise.hpp"
+// Add (ONNX opsets 1, 6, 7, 13, 14): numpy-broadcast sum; integers wrap around like numpy.
+// Opsets < 7 broadcast B to A only with broadcast=1 (aligned at `axis`).
+// Types: all numeric types, float16, bfloat16.
+#include "ops/support/elementwise_math.hpp"
 
 namespace konnx::ops {
 namespace {
 
-void infer(InferContext& ctx) {
-    ctx.check(ctx.input_dtype(0) == ctx.input_dtype(1), "inputs have different types: ", dtype_name(ctx.input_dtype(0)),
-              " and ", dtype_name(ctx.input_dtype(1)));
-    infer_broadcast(ctx);
-}
-
-std::unique_ptr<Kernel> make(const KernelInit&) {
-    return make_kernel([](const KernelRun& r) {
-        dispatch_list(NumericTypes{}, r.in(0).dtype(), [&]<class T>() {
-            map_binary<T, T, T>(r.in(0), r.in(1), r.out(0), [](T a, T b) { return static_cast<T>(a + b); });
-        });
-    });
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_binary_kernel<NumericHalfTypes>(init, [](auto a, auto b) { return wrap_add(a, b); });
 }
 
 }  // namespace
 
 void register_add(OpRegistry& registry) {
-    registry.add({.name = "Add", .since_version = 7, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "Add", .since_version = 1, .infer = infer_binary_same<NumericHalfTypes>, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

@@ -6,6 +6,8 @@ namespace konnx::graph {
 void optimize(Model& model, int level) {
     if (level < 1) return;
     remove_identities(model);
+    cancel_transposes(model);
+    fold_batchnorm(model);
 }
 
 }  // namespace konnx::graph

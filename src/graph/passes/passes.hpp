@@ -13,4 +13,10 @@ void optimize(Model& model, int level);
 /// Removes Identity and inference-mode Dropout nodes, rewiring their consumers.
 bool remove_identities(Model& model);
 
+/// Folds inference BatchNormalization into the preceding Conv's weights and bias.
+bool fold_batchnorm(Model& model);
+
+/// Composes, folds and cancels Transposes (see cancel_transposes.cpp); true if the graph changed.
+bool cancel_transposes(Model& model);
+
 }  // namespace konnx::graph

@@ -23,6 +23,7 @@ void map_unary(const Tensor& x, Tensor& y, F f) {
     const TIn* in = x.data<TIn>();
     TOut* out = y.data<TOut>();
     parallel_for(x.numel(), 1 << 14, [&](int64_t begin, int64_t end) {
+#pragma omp simd
         for (int64_t i = begin; i < end; ++i)
             out[i] = f(in[i]);
     });
@@ -81,18 +82,21 @@ void map_binary(const Tensor& a, const Tensor& b, Tensor& out, F f) {
     constexpr int64_t kGrain = 1 << 14;
     if (a.shape() == out.shape() && b.shape() == out.shape()) {
         parallel_for(n, kGrain, [&](int64_t s, int64_t e) {
+#pragma omp simd
             for (int64_t i = s; i < e; ++i)
                 po[i] = f(pa[i], pb[i]);
         });
     } else if (a.shape() == out.shape() && b.numel() == 1) {
         const TB vb = pb[0];
         parallel_for(n, kGrain, [&](int64_t s, int64_t e) {
+#pragma omp simd
             for (int64_t i = s; i < e; ++i)
                 po[i] = f(pa[i], vb);
         });
     } else if (b.shape() == out.shape() && a.numel() == 1) {
         const TA va = pa[0];
         parallel_for(n, kGrain, [&](int64_t s, int64_t e) {
+#pragma omp simd
             for (int64_t i = s; i < e; ++i)
                 po[i] = f(va, pb[i]);
         });

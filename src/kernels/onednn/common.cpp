@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#include "kernels/onednn/common.hpp"
+
+#include "core/error.hpp"
+
+namespace konnx::kernels::onednn {
+
+const dnnl::engine& cpu_engine() {
+    static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    return engine;
+}
+
+dnnl::memory::format_tag plain_tag(std::size_t rank) {
+    using tag = dnnl::memory::format_tag;
+    static constexpr tag tags[] = {tag::a,         tag::ab,         tag::abc,         tag::abcd,
+                                   tag::abcde,     tag::abcdef,     tag::abcdefg,     tag::abcdefgh,
+                                   tag::abcdefghi, tag::abcdefghij, tag::abcdefghijk, tag::abcdefghijkl};
+    if (rank < 1 || rank > 12) fail(ErrorCode::kInternal, "oneDNN: no plain layout for rank ", rank);
+    return tags[rank - 1];
+}
+
+dnnl::memory::desc plain_f32(const dims& shape) {
+    return {shape, dnnl::memory::data_type::f32, plain_tag(shape.size())};
+}
+
+dnnl::primitive_attr user_scratchpad_attr(const dnnl::post_ops& ops) {
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (ops.len() > 0) attr.set_post_ops(ops);
+    return attr;
+}
+
+std::size_t ScratchLayout::add(std::size_t bytes) {
+    const std::size_t offset = total_;
+    total_ += (bytes + 63) / 64 * 64;
+    return offset;
+}
+
+dnnl::memory wrap(const dnnl::memory::desc& md, const void* ptr) {
+    return dnnl::memory(md, cpu_engine(), const_cast<void*>(ptr));
+}
+
+Reorder::Reorder(const dnnl::memory::desc& from, const dnnl::memory::desc& to, ScratchLayout& scratch) {
+    dnnl::reorder::primitive_desc pd(cpu_engine(), from, cpu_engine(), to, user_scratchpad_attr());
+    prim_ = dnnl::reorder(pd);
+    scratch_md_ = pd.scratchpad_desc();
+    scratch_offset_ = scratch.add(scratch_md_.get_size());
+}
+
+void Reorder::run(dnnl::stream& s, const dnnl::memory& from, const dnnl::memory& to, std::byte* scratch) const {
+    execute(s, prim_, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}, scratch_md_, scratch + scratch_offset_);
+}
+
+void execute(dnnl::stream& s, const dnnl::primitive& prim, std::unordered_map<int, dnnl::memory> args,
+             const dnnl::memory::desc& scratchpad_md, std::byte* scratchpad) {
+    if (scratchpad_md.get_size() > 0) args.emplace(DNNL_ARG_SCRATCHPAD, wrap(scratchpad_md, scratchpad));
+    try {
+        prim.execute(s, args);
+    } catch (const dnnl::error& e) {
+        fail(ErrorCode::kInternal, "oneDNN execution failed: ", e.what());
+    }
+}
+
+dnnl::memory reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to) {
+    dnnl::memory out(to, cpu_engine());  // owned by oneDNN
+    dnnl::stream s(cpu_engine());
+    dnnl::memory in = wrap(from, data);
+    dnnl::reorder(in, out).execute(s, in, out);
+    s.wait();
+    return out;
+}
+
+}  // namespace konnx::kernels::onednn

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// BatchNormalization (ONNX opsets 7, 9, 14, 15), inference mode:
+//   Y = (X - mean[c]) / sqrt(var[c] + epsilon) * scale[c] + B[c]   over X [N, C, ...]
+// Parameters may be float or double independently of X (opsets 14/15 allow mixed types).
+// training_mode=1 (opset 14) is refused as unsupported, as are opset 7's spatial=0 per-activation
+// statistics. The per-channel factors are computed once at plan time when the parameters are constant.
+#include <cmath>
+
+#include "core/parallel.hpp"
+#include "ops/support/nn_norm.hpp"
+
+namespace konnx::ops {
+namespace {
+
+void infer(InferContext& ctx) {
+    const Shape& x = ctx.input_shape(0);
+    ctx.check(x.size() >= 2, "X must have rank >= 2 (N, C, ...), got ", shape_str(x));
+    const DType t = ctx.input_dtype(0);
+    ctx.check(t == DType::kFloat32 || t == DType::kFloat64, "X must be float or double, got ", dtype_name(t));
+    if (ctx.attr_int("training_mode", 0) != 0)
+        ctx.unsupported(
+            "training_mode=1 (batch statistics and running mean/var outputs) is not supported; konnx "
+            "runs inference only");
+    if (ctx.attr_int("spatial", 1) == 0) ctx.unsupported("spatial=0 is not supported");
+    for (std::size_t i = 1; i < ctx.num_outputs(); ++i)
+        ctx.check(!ctx.has_output(i), "outputs beyond Y exist only in training mode");
+    const char* names[] = {"scale", "B", "mean", "var"};
+    for (std::size_t i = 1; i <= 4; ++i)
+        check_param(ctx, i, names[i - 1], Shape{x[1]});
+    ctx.set_output(0, t, x);
+}
+
+// y = x * a[c] + b[c], with a = scale / sqrt(var + eps), b = B - mean * a.
+struct Factors {
+    std::vector<double> a, b;
+};
+
+Factors factors(const Tensor& scale, const Tensor& bias, const Tensor& mean, const Tensor& var, double epsilon) {
+    Factors f{as_doubles(scale), as_doubles(bias)};
+    const std::vector<double> m = as_doubles(mean), v = as_doubles(var);
+    for (std::size_t c = 0; c < f.a.size(); ++c) {
+        f.a[c] = f.a[c] / std::sqrt(v[c] + epsilon);
+        f.b[c] = f.b[c] - m[c] * f.a[c];
+    }
+    return f;
+}
+
+template <class T>
+void apply(const Factors& f, const Tensor& x, Tensor& y) {
+    const int64_t channels = x.dim(1), planes = x.dim(0) * channels;
+    const int64_t size = planes ? x.numel() / planes : 0;
+    const T* in = x.data<T>();
+    T* out = y.data<T>();
+    parallel_for(planes, std::max<int64_t>(1, 16384 / std::max<int64_t>(size, 1)), [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+            const T a = static_cast<T>(f.a[static_cast<std::size_t>(p % channels)]);
+            const T b = static_cast<T>(f.b[static_cast<std::size_t>(p % channels)]);
+            for (int64_t i = p * size; i < (p + 1) * size; ++i)
+                out[i] = in[i] * a + b;
+        }
+    });
+}
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    const double epsilon = init.attr_float("epsilon", 1e-5f);
+    const Tensor *s = init.input_value(1), *b = init.input_value(2), *m = init.input_value(3), *v = init.input_value(4);
+    if (s && b && m && v) {
+        return make_kernel([f = factors(*s, *b, *m, *v, epsilon)](const KernelRun& r) {
+            dispatch<float, double>(r.in(0).dtype(), [&]<class T>() { apply<T>(f, r.in(0), r.out(0)); });
+        });
+    }
+    return make_kernel([epsilon](const KernelRun& r) {
+        const Factors f = factors(r.in(1), r.in(2), r.in(3), r.in(4), epsilon);
+        dispatch<float, double>(r.in(0).dtype(), [&]<class T>() { apply<T>(f, r.in(0), r.out(0)); });
+    });
+}
+
+}  // namespace
+
+void register_batch_normalization(OpRegistry& registry) {
+    registry.add({.name = "BatchNormalization", .since_version = 7, .infer = infer, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

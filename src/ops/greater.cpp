@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// Greater (ONNX opsets 1, 7, 9, 13): numpy-broadcast a > b as bool (opset 1: legacy `broadcast`/`axis`).
+// Types: all numeric types, float16, bfloat16.
+#include "ops/support/elementwise_math.hpp"
+
+namespace konnx::ops {
+namespace {
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_compare_kernel<NumericHalfTypes>(init, [](auto a, auto b) { return a > b; });
+}
+
+}  // namespace
+
+void register_greater(OpRegistry& registry) {
+    registry.add(
+        {.name = "Greater", .since_version = 1, .infer = infer_compare<NumericHalfTypes>, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

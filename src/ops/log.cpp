@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// Log (ONNX opsets 6, 13): y = ln(x); 0 gives -inf, negative x gives NaN.
+// Types: float, double, float16, bfloat16 (the 16-bit types are computed in float).
+#include <cmath>
+
+#include "ops/support/elementwise_math.hpp"
+
+namespace konnx::ops {
+namespace {
+
+std::unique_ptr<Kernel> make(const KernelInit&) {
+    return make_kernel([](const KernelRun& r) { run_unary(FloatHalfTypes{}, r, [](auto x) { return std::log(x); }); });
+}
+
+}  // namespace
+
+void register_log(OpRegistry& registry) {
+    registry.add({.name = "Log", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

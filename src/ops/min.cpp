@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// Min (ONNX opsets 6, 8, 12, 13): elementwise minimum of one or more inputs with numpy broadcasting (opset 6
+// required equal shapes, a special case). NaN propagates, like numpy.minimum. Opset 12 adds integer types.
+// Types: all numeric types, float16, bfloat16.
+#include "ops/support/elementwise_math.hpp"
+
+namespace konnx::ops {
+namespace {
+
+std::unique_ptr<Kernel> make(const KernelInit&) {
+    return make_kernel([](const KernelRun& r) {
+        run_variadic(NumericHalfTypes{}, r, [](auto a, auto b) {
+            if constexpr (std::is_floating_point_v<decltype(a)>)
+                return a < b || a != a ? a : b;
+            else
+                return a < b ? a : b;
+        });
+    });
+}
+
+}  // namespace
+
+void register_min(OpRegistry& registry) {
+    registry.add(
+        {.name = "Min", .since_version = 6, .infer = infer_variadic_of<NumericHalfTypes>, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// ReduceLogSum (ONNX opsets 1, 11, 13, 18 (axes become input 1)): log of the sum; empty set gives -inf.
+// Axes, keepdims and noop_with_empty_axes are handled by ops/support/reduce.hpp.
+#include <cmath>
+#include <limits>
+
+#include "ops/support/reduce.hpp"
+
+namespace konnx::ops {
+namespace {
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_reduce_kernel<NumericTypes>(init, []<class T>(const ReduceIndexer& ix, int64_t o, const T* x) -> T {
+        ReduceAcc<T> acc = 0;
+        ix.visit(o, [&](int64_t i) { acc += x[i]; });
+        return static_cast<T>(std::log(static_cast<double>(acc)));
+    });
+}
+
+}  // namespace
+
+void register_reduce_log_sum(OpRegistry& registry) {
+    registry.add({.name = "ReduceLogSum", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

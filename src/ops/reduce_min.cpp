@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// ReduceMin (ONNX opsets 1, 11, 12, 13, 18 (axes become input 1)): minimum, NaN propagates; empty set gives +inf (max
+// for integers). Axes, keepdims and noop_with_empty_axes are handled by ops/support/reduce.hpp.
+#include <cmath>
+#include <limits>
+
+#include "ops/support/reduce.hpp"
+
+namespace konnx::ops {
+namespace {
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_reduce_kernel<NumericTypes>(init, []<class T>(const ReduceIndexer& ix, int64_t o, const T* x) -> T {
+        T acc =
+            std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity() : std::numeric_limits<T>::max();
+        ix.visit(o, [&](int64_t i) {
+            if (x[i] < acc || is_nan(x[i])) acc = x[i];
+        });
+        return acc;
+    });
+}
+
+}  // namespace
+
+void register_reduce_min(OpRegistry& registry) {
+    registry.add({.name = "ReduceMin", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

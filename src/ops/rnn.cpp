@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// RNN (ONNX opsets 7, 14): a simple recurrent layer, Ht = f(Xt·Wi^T + Ht-1·Ri^T + Wbi + Rbi), f default Tanh.
+// Directions forward/reverse/bidirectional, sequence_lens, initial_h, clip, activations with alpha/beta and
+// layout (opset 14) are handled by the shared driver in ops/support/rnn.hpp. Keras SimpleRNN maps here.
+#include "ops/support/rnn.hpp"
+#include "core/dispatch.hpp"
+
+namespace konnx::ops {
+namespace {
+
+RnnSpec spec_of(const NodeContext& ctx) { return parse_rnn(ctx, 1, {"Tanh"}, false); }
+
+void infer(InferContext& ctx) { infer_rnn(ctx, spec_of(ctx)); }
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_rnn_kernel(spec_of(init), init.input_dtype(0), [](const RnnSpec& s, const KernelRun& r) {
+        dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
+            const T* R = r.in(2).data<T>();
+            const int64_t H = s.hidden;
+            const T clip = static_cast<T>(s.clip);
+            run_rnn<T>(s, r, -1, [&](int64_t d, const T* xw, T* h, T*, T* work) {
+                rnn_matvec(R + d * H * H, h, work, H, H, false);  // Ht-1·R^T
+                for (int64_t j = 0; j < H; ++j)
+                    work[j] += xw[j];
+                s.act(d, 0).apply(work, H, clip);
+                std::copy_n(work, H, h);
+            });
+        });
+    });
+}
+
+}  // namespace
+
+void register_rnn(OpRegistry& registry) {
+    registry.add({.name = "RNN", .since_version = 7, .infer = infer, .make_kernel = make});
+}
+
+}  // namespace konnx::ops

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// Graph passes, checked structurally (what is left) and, where the ops exist, numerically.
+#include <gtest/gtest.h>
+
+#include "graph/passes/passes.hpp"
+
+using namespace konnx;
+using namespace konnx::graph;
+
+namespace {
+Node make_node(std::string op, std::vector<std::string> in, std::vector<std::string> out) {
+    Node n;
+    n.op_type = std::move(op);
+    n.inputs = std::move(in);
+    n.outputs = std::move(out);
+    n.name = n.outputs[0];
+    return n;
+}
+Node transpose(std::string in, std::string out, std::vector<int64_t> perm) {
+    Node n = make_node("Transpose", {std::move(in)}, {std::move(out)});
+    n.set_attr("perm", Attribute::of_ints(std::move(perm)));
+    return n;
+}
+Model model_with(std::vector<Node> nodes) {
+    Model m;
+    m.opsets.push_back({"", 15});
+    m.graph.inputs = {{"x", DType::kFloat32, {Dim{1, ""}, Dim{3, ""}, Dim{4, ""}, Dim{5, ""}}, true, ""}};
+    m.graph.outputs = {{"y"}};
+    m.graph.nodes = std::move(nodes);
+    return m;
+}
+}  // namespace
+
+TEST(CancelTransposes, RemovesNhwcRoundTripAroundUnaryOp) {
+    Model m = model_with(
+        {transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}), transpose("b", "y", {0, 3, 1, 2})});
+    EXPECT_TRUE(cancel_transposes(m));
+    ASSERT_EQ(m.graph.nodes.size(), 1u);
+    EXPECT_EQ(m.graph.nodes[0].op_type, "Relu");
+    EXPECT_EQ(m.graph.nodes[0].inputs[0], "x");
+    EXPECT_EQ(m.graph.nodes[0].outputs[0], "y");
+}
+
+TEST(CancelTransposes, ComposesNonInversePairs) {
+    Model m = model_with({transpose("x", "a", {0, 2, 3, 1}), transpose("a", "y", {0, 2, 3, 1})});
+    EXPECT_TRUE(cancel_transposes(m));
+    ASSERT_EQ(m.graph.nodes.size(), 1u);
+    // out[k] = in[p[q[k]]] with p = q = (0,2,3,1): (0,3,1,2)
+    EXPECT_EQ(m.graph.nodes[0].find_attr("perm")->ints, (std::vector<int64_t>{0, 3, 1, 2}));
+    EXPECT_EQ(m.graph.nodes[0].inputs[0], "x");
+}
+
+TEST(CancelTransposes, FoldsConstantWeights) {
+    Model m = model_with({transpose("w", "wt", {1, 0}), make_node("Add", {"x", "wt"}, {"y"})});
+    m.graph.initializers["w"] = Tensor::from_vector<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+    EXPECT_TRUE(cancel_transposes(m));
+    ASSERT_EQ(m.graph.nodes.size(), 1u);
+    const Tensor& wt = m.graph.initializers.at("wt");
+    EXPECT_EQ(wt.shape(), (Shape{3, 2}));
+    EXPECT_EQ(wt.to_vector<float>(), (std::vector<float>{1, 4, 2, 5, 3, 6}));  // numpy: w.T
+}
+
+TEST(CancelTransposes, LeavesTransposesWithOtherConsumers) {
+    Model m = model_with(
+        {transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}), make_node("Add", {"a", "b"}, {"y"})});
+    EXPECT_FALSE(cancel_transposes(m));
+    EXPECT_EQ(m.graph.nodes.size(), 3u);
+}

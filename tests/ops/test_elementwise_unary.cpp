@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// Unary elementwise ops, Clip and Cast: behaviour the ONNX vectors leave out (halves, extremes, saturation,
+// integer Clip, bad attributes, numerically stable activations for large |x|).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "core/half.hpp"
+#include "support/test_support.hpp"
+
+using namespace konnx;
+using graph::Attribute;
+using konnx::test::run_single_node;
+using konnx::test::tensors_close;
+
+TEST(ElementwiseUnary, SigmoidAndSoftplusAreStableForLargeInputs) {
+    auto x = Tensor::from_vector<float>({4}, {-200, -20, 20, 200});
+    // sigmoid(-20) = 2.0611536e-9; softplus(20) = 20 + 2.06e-9; softplus(-20) = 2.0611537e-9.
+    EXPECT_TRUE(tensors_close(run_single_node("Sigmoid", {x}, 1)[0],
+                              Tensor::from_vector<float>({4}, {0, 2.0611536e-9f, 1, 1}), 1e-5, 1e-12));
+    EXPECT_TRUE(tensors_close(run_single_node("Softplus", {x}, 1)[0],
+                              Tensor::from_vector<float>({4}, {0, 2.0611537e-9f, 20, 200}), 1e-5, 1e-12));
+}
+
+TEST(ElementwiseUnary, RoundHalvesToEven) {
+    auto x = Tensor::from_vector<float>({6}, {0.5f, 1.5f, 2.5f, -0.5f, -2.5f, 2.6f});
+    EXPECT_TRUE(
+        tensors_close(run_single_node("Round", {x}, 1)[0], Tensor::from_vector<float>({6}, {0, 2, 2, -0.f, -2, 3})));
+}
+
+TEST(ElementwiseUnary, Float16IsComputedInFloat) {
+    auto x = Tensor::from_vector<Float16>({2}, {to_float16(4.0f), to_float16(0.25f)});
+    auto y = run_single_node("Sqrt", {x}, 1)[0];
+    ASSERT_EQ(y.dtype(), DType::kFloat16);
+    EXPECT_EQ(to_float(y.data<Float16>()[0]), 2.0f);
+    EXPECT_EQ(to_float(y.data<Float16>()[1]), 0.5f);
+}
+
+TEST(ElementwiseUnary, AbsNegWrapAtIntMin) {
+    const int32_t lo = std::numeric_limits<int32_t>::min();
+    auto x = Tensor::from_vector<int32_t>({3}, {lo, -5, 5});
+    EXPECT_EQ(run_single_node("Abs", {x}, 1)[0].to_vector<int32_t>(), (std::vector<int32_t>{lo, 5, 5}));
+    EXPECT_EQ(run_single_node("Neg", {x}, 1)[0].to_vector<int32_t>(), (std::vector<int32_t>{lo, 5, -5}));
+    EXPECT_EQ(run_single_node("Sign", {x}, 1)[0].to_vector<int32_t>(), (std::vector<int32_t>{-1, -1, 1}));
+}
+
+TEST(ElementwiseUnary, ClipIntegerBoundsAndMinAboveMax) {
+    auto x = Tensor::from_vector<int32_t>({4}, {-10, 0, 5, 100});
+    auto lo = Tensor::from_vector<int32_t>({}, {-1});
+    auto hi = Tensor::from_vector<int32_t>({}, {6});
+    EXPECT_EQ(run_single_node("Clip", {x, lo, hi}, 1)[0].to_vector<int32_t>(), (std::vector<int32_t>{-1, 0, 5, 6}));
+    // min > max: every element becomes max (ONNX Clip-13).
+    EXPECT_EQ(run_single_node("Clip", {x, hi, lo}, 1)[0].to_vector<int32_t>(), (std::vector<int32_t>{-1, -1, -1, -1}));
+    EXPECT_THROW(run_single_node("Clip", {x, Tensor::zeros(DType::kInt32, {2}), hi}, 1), Error);
+}
+
+TEST(ElementwiseUnary, CastFloatToIntTruncatesAndSaturates) {
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    auto x = Tensor::from_vector<float>({6}, {2.9f, -2.9f, 1e20f, -1e20f, nan, inf});
+    auto y = run_single_node("Cast", {x}, 1, {{"to", Attribute::of_int(static_cast<int64_t>(DType::kInt32))}})[0];
+    const int32_t hi = std::numeric_limits<int32_t>::max(), lo = std::numeric_limits<int32_t>::min();
+    EXPECT_EQ(y.to_vector<int32_t>(), (std::vector<int32_t>{2, -2, hi, lo, 0, hi}));
+    auto b = run_single_node("Cast", {x}, 1, {{"to", Attribute::of_int(static_cast<int64_t>(DType::kBool))}})[0];
+    EXPECT_EQ(b.to_vector<bool>(), (std::vector<bool>{true, true, true, true, true, true}));
+}
+
+TEST(ElementwiseUnary, CastToStringIsUnsupported) {
+    try {
+        run_single_node("Cast", {Tensor::zeros(DType::kFloat32, {2})}, 1,
+                        {{"to", Attribute::of_int(static_cast<int64_t>(DType::kString))}});
+        FAIL() << "expected kUnsupported";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
+    }
+}
+
+TEST(ElementwiseUnary, IsInfHonoursDetectAttributes) {
+    const float inf = std::numeric_limits<float>::infinity();
+    auto x = Tensor::from_vector<float>({3}, {inf, -inf, 1});
+    EXPECT_EQ(run_single_node("IsInf", {x}, 1, {{"detect_negative", Attribute::of_int(0)}})[0].to_vector<bool>(),
+              (std::vector<bool>{true, false, false}));
+}
+
+TEST(ElementwiseUnary, CeluRejectsZeroAlpha) {
+    EXPECT_THROW(run_single_node("Celu", {Tensor::zeros(DType::kFloat32, {2})}, 1, {{"alpha", Attribute::of_float(0)}}),
+                 Error);
+}
