@@ -282,7 +282,7 @@ CommandRunner setup_classify(CLI::App& app) {
                            {"resize", opt->resize},
                            {"preprocess", opt->preprocess}};
         report["results"] = nlohmann::ordered_json::array();
-        bool warned_labels = false;
+        bool warned_labels = false, said_softmax = false;
         for (const auto& path : opt->images) {
             image::Image img = image::read_image(path);
             const int source_channels = img.channels;
@@ -298,7 +298,7 @@ CommandRunner setup_classify(CLI::App& app) {
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
             std::vector<double> scores = class_scores(outputs.at(0), session.outputs().at(0).name);
             const bool softmaxed = normalize_scores(scores);
-            if (softmaxed)
+            if (softmaxed && !said_softmax && (said_softmax = true))
                 log_info(cat("output '", session.outputs()[0].name,
                              "' is not a probability distribution: showing softmax(scores)"));
             log_info(cat(path, ": ", img.width, "x", img.height, " from ", source_channels, " channel",
