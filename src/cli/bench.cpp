@@ -280,8 +280,8 @@ CommandRunner setup_bench(CLI::App& app) {
             pj["op_types"] = nlohmann::ordered_json::array();
             pj["nodes"] = nlohmann::ordered_json::array();
             char line[512];
-            text += cat("\nprofile (mean over ", opt->runs, " runs, ", nodes.size(), " nodes)\n");
-            std::snprintf(line, sizeof line, "  %-24s %6s %12s %7s\n", "op type", "nodes", "time us", "%");
+            text += cat("\nprofile (mean over ", opt->runs, " runs, ", nodes.size(), " planned steps)\n");
+            std::snprintf(line, sizeof line, "  %-24s %6s %12s %7s\n", "op type", "steps", "time us", "%");
             text += line;
             for (const auto& [op, entry] : sorted_ops) {
                 std::snprintf(line, sizeof line, "  %-24s %6d %12.1f %6.1f%%\n", op.c_str(), entry.first, entry.second,
@@ -290,14 +290,19 @@ CommandRunner setup_bench(CLI::App& app) {
                 pj["op_types"].push_back(
                     {{"op_type", op}, {"nodes", entry.first}, {"us", entry.second}, {"percent", pct(entry.second)}});
             }
-            std::snprintf(line, sizeof line, "\n  %-40s %-16s %12s %7s\n", "node", "op type", "time us", "%");
+            int name_width = 4;
+            for (const auto& node : sorted_nodes)
+                name_width = std::max(name_width, static_cast<int>(std::get<0>(node).size()));
+            name_width = std::min(name_width, 72);
+            std::snprintf(line, sizeof line, "\n  %-*s %-20s %12s %7s\n", name_width, "node", "op type", "time us",
+                          "%");
             text += line;
             constexpr std::size_t kShownNodes = 30;
             for (std::size_t n = 0; n < sorted_nodes.size(); ++n) {
                 const auto& [name, op, us] = sorted_nodes[n];
                 if (n < kShownNodes) {
-                    std::snprintf(line, sizeof line, "  %-40s %-16s %12.1f %6.1f%%\n", name.c_str(), op.c_str(), us,
-                                  pct(us));
+                    std::snprintf(line, sizeof line, "  %-*s %-20s %12.1f %6.1f%%\n", name_width, name.c_str(),
+                                  op.c_str(), us, pct(us));
                     text += line;
                 }
                 pj["nodes"].push_back({{"name", name}, {"op_type", op}, {"us", us}, {"percent", pct(us)}});
