@@ -45,11 +45,13 @@ std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag);
 /// "1,2.5,3" -> {1, 2.5, 3}; UsageError naming `flag` otherwise.
 std::vector<float> parse_floats(const std::string& text, const std::string& flag);
 
+/// classify / bench / inspect (same shape as setup_run below).
+std::function<int()> setup_classify(CLI::App& app);
+std::function<int()> setup_bench(CLI::App& app);
+std::function<int()> setup_inspect(CLI::App& app);
+
 /// A subcommand: `setup` adds it to the app and returns the function that runs it.
 using CommandRunner = std::function<int()>;
 CommandRunner setup_run(CLI::App& app);
-CommandRunner setup_classify(CLI::App& app);
-CommandRunner setup_bench(CLI::App& app);
-CommandRunner setup_inspect(CLI::App& app);
 
 }  // namespace konnx::cli
