@@ -175,15 +175,18 @@ CommandRunner setup_bench(CLI::App& app) {
                     fixed.shape[0].size != opt->batch && !opt->once)
                     log_warning(cat("input '", info.name, "' has a fixed batch of ", fixed.shape[0].size,
                                     ": --batch ignored for it"));
-                bool dynamic = false;
+                bool dynamic_batch = false, dynamic_other = false;
                 for (std::size_t d = 0; d < fixed.shape.size(); ++d)
                     if (!fixed.shape[d].is_fixed()) {
                         fixed.shape[d].size = d == 0 && opt->batch > 0 ? opt->batch : 1;
-                        dynamic = dynamic || d > 0 || opt->batch == 0;
+                        (d == 0 ? dynamic_batch : dynamic_other) = true;
                     }
-                if (dynamic && !opt->once)
-                    log_warning(cat("input '", info.name, "' has unknown dims: using ", dims_of(fixed),
-                                    " (set them with --input-shape ", info.name, ":...)"));
+                const std::string message = cat("input '", info.name, "' has unknown dims: using ", dims_of(fixed),
+                                                " (set them with --input-shape ", info.name, ":...)");
+                if (dynamic_other && !opt->once)
+                    log_warning(message);
+                else if (dynamic_batch && opt->batch == 0 && !opt->once)
+                    log_info(cat("input '", info.name, "': unknown batch dimension set to 1 (--batch N to change)"));
             }
             if (batch == 0 && !fixed.shape.empty()) batch = fixed.shape[0].size;
             feeds.emplace_back(info.name, synthetic_input(fixed, seed++));

@@ -131,8 +131,10 @@ CommandRunner setup_inspect(CLI::App& app) {
             text += cat("metadata     ", k, " = ", v, "\n");
         if (!keras.is_null()) {
             const auto& r = keras;
-            text += cat("keras        ", r["keras_version"].get<std::string>(), " (", r["backend"].get<std::string>(),
-                        "), ", r["parameters"].get<int64_t>(), " parameters\n");
+            const std::string backend = r["backend"].get<std::string>();
+            text +=
+                cat("keras        ", r["keras_version"].get<std::string>(), backend.empty() ? "" : " (" + backend + ")",
+                    ", ", r["parameters"].get<int64_t>(), " parameters\n");
             for (const auto& [cls, n] : r["layers_by_class"].items())
                 text += cat("  layer      ", cls, " x", n.get<int>(), "\n");
         }

@@ -312,6 +312,11 @@ TEST(CliBench, InputsShapesAndErrors) {
     EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
     r = konnx_cli({"-q", "bench", dyn, "--runs", "2", "--repeat", "1"});
     EXPECT_EQ(r.err, "");
+    // Only the batch unknown: 1 without a warning (-v says so).
+    const std::string batch_only = model("bench_batch", {-1, 2, 2, 3});
+    r = konnx_cli({"bench", batch_only, "--runs", "2", "--repeat", "1"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.err, "");
     r = konnx_cli({"bench", dyn, "--runs", "2", "--repeat", "1", "--input-shape", "image:4,8,8,3", "--json"});
     EXPECT_EQ(r.err, "");
     EXPECT_EQ(nlohmann::json::parse(r.out)["batch"], 4);
