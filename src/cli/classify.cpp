@@ -264,6 +264,9 @@ CommandRunner setup_classify(CLI::App& app) {
         }
         if (crop.first > 0 && (crop.first != fh || crop.second != fw))
             throw UsageError(cat("--crop ", opt->crop, " does not match the model's input ", fh, "x", fw));
+        if (static_cast<int64_t>(fh) * fw > image::DecodeLimits{}.max_pixels)
+            fail(ErrorCode::kLimitExceeded, "model input '", in.name, "' of ", fh, "x", fw,
+                 " pixels exceeds the image size limit");
         const std::pair<int, int> resize_to = size.first > 0 ? size : std::pair{fh, fw};
         if (resize_to.first < fh || resize_to.second < fw)
             throw UsageError(cat("--size ", opt->size, " is smaller than the model's input ", fh, "x", fw));

@@ -122,6 +122,9 @@ Image convolve(const Image& in, int out_size, bool horizontal, const Filter& fil
 void check_size(int height, int width, const char* what) {
     if (height <= 0 || width <= 0 || height > (1 << 15) || width > (1 << 15))
         fail(ErrorCode::kInvalidArgument, what, " size ", height, "x", width, " is out of range (1 to 32768)");
+    if (static_cast<int64_t>(height) * width > DecodeLimits{}.max_pixels)
+        fail(ErrorCode::kLimitExceeded, what, " size ", height, "x", width, " exceeds the limit of ",
+             DecodeLimits{}.max_pixels, " pixels");
 }
 
 }  // namespace

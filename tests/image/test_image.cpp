@@ -211,6 +211,7 @@ TEST(ImageResize, BilinearAndAreaHandComputed) {
     for (auto f : {Interpolation::kBilinear, Interpolation::kBicubic, Interpolation::kArea})
         EXPECT_TRUE(same_pixels(resize(flat, 5, 4, f), make(5, 4, 1, std::vector<uint8_t>(20, 77))));
     EXPECT_THROW(resize(four, 0, 3, Interpolation::kNearest), Error);
+    EXPECT_THROW(resize(four, 30000, 30000, Interpolation::kNearest), Error);  // 900 Mpx: refused, not allocated
     EXPECT_EQ(parse_interpolation("box"), Interpolation::kArea);
     EXPECT_THROW(parse_interpolation("lanczos9"), Error);
 }
