@@ -251,7 +251,6 @@ CommandRunner setup_classify(CLI::App& app) {
         Session session = open_model(opt->model, so);
         log_info(cat("loaded ", opt->model, " in ",
                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(), " ms"));
-        // Keras's load_img semantics are the default; say which pipeline runs when asked.
         const ImageInput in = describe_input(session, opt->layout);
         // Final H x W: the model's when fixed, else --crop, else --size.
         int fh = in.height, fw = in.width;
