@@ -5,6 +5,7 @@
 #include "konnx/convert.hpp"
 #include "konnx/dtype.hpp"
 #include "konnx/error.hpp"
+#include "konnx/inspect.hpp"
 #include "konnx/session.hpp"
 #include "konnx/tensor.hpp"
 #include "konnx/version.hpp"

@@ -5,7 +5,10 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "konnx/error.hpp"
 
@@ -30,6 +33,22 @@ int exit_code_for(ErrorCode code);
 int& verbosity();
 void log_info(const std::string& message);
 void log_warning(const std::string& message);
+
+/// A bad flag value found after parsing (exit 64, like CLI11's own parse errors).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// "224x224" or "224" (square) -> {224, 224}; UsageError naming `flag` otherwise.
+std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag);
+/// "1,2.5,3" -> {1, 2.5, 3}; UsageError naming `flag` otherwise.
+std::vector<float> parse_floats(const std::string& text, const std::string& flag);
+
+/// classify / bench / inspect (same shape as setup_run below).
+std::function<int()> setup_classify(CLI::App& app);
+std::function<int()> setup_bench(CLI::App& app);
+std::function<int()> setup_inspect(CLI::App& app);
 
 /// A subcommand: `setup` adds it to the app and returns the function that runs it.
 using CommandRunner = std::function<int()>;

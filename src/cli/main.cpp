@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // konnx command-line tool: convert | run | classify | bench | inspect.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <new>
@@ -37,18 +40,58 @@ void log_warning(const std::string& message) {
     if (verbosity() >= 0) std::cerr << "konnx: warning: " << message << "\n";
 }
 
+std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag) {
+    auto number = [&](const std::string& part) {
+        if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos)
+            throw UsageError(flag + " expects HxW (e.g. 224x224) or N, got '" + text + "'");
+        const int v = std::stoi(part);
+        if (v <= 0 || v > 32768) throw UsageError(flag + " sizes must be in 1..32768, got '" + text + "'");
+        return v;
+    };
+    const auto x = text.find_first_of("xX");
+    if (x == std::string::npos) {
+        const int v = number(text);
+        return {v, v};
+    }
+    return {number(text.substr(0, x)), number(text.substr(x + 1))};
+}
+
+std::vector<float> parse_floats(const std::string& text, const std::string& flag) {
+    std::vector<float> values;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = std::min(text.find(',', start), text.size());
+        const std::string part = text.substr(start, end - start);
+        char* stop = nullptr;
+        const float v = std::strtof(part.c_str(), &stop);
+        if (part.empty() || stop != part.c_str() + part.size() || !std::isfinite(v))
+            throw UsageError(flag + " expects comma-separated numbers, got '" + text + "'");
+        values.push_back(v);
+        start = end + 1;
+    }
+    return values;
+}
+
 }  // namespace konnx::cli
 
 int main(int argc, char** argv) {
     using namespace konnx::cli;
     CLI::App app{"konnx: convert Keras models to ONNX and run ONNX models fast on the CPU"};
     app.require_subcommand(0, 1);
+    app.fallthrough();  // -v / -q work after the subcommand too
     app.set_version_flag("--version", std::string("konnx ") + konnx::version());
     int verbose = 0;
     bool quiet = false;
     app.add_flag("-v,--verbose", verbose, "More logging on stderr (-vv for debug)");
     app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
     app.footer(
+        "Examples:\n"
+        "  konnx classify model.onnx cat.png --labels labels.txt      (top-5, like Keras load_img + predict)\n"
+        "  konnx bench model.onnx --runs 100 --json                   (load, first run, p50/p90/p99, throughput)\n"
+        "  konnx inspect model.onnx                                   (inputs, outputs, opsets, ops, parameters)\n"
+        "  konnx run model.onnx --input input=x.npy --output-dir out/\n"
+        "  konnx COMMAND --help                                       (each command's options and examples)\n"
+        "Results go to stdout, logs to stderr (-v more, -q errors only); errors are one line 'konnx: error: ...'.\n"
         "Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 missing input, 69 unsupported,\n"
         "70 internal error, 73 cannot create output, 74 I/O error.");
 
@@ -57,6 +100,12 @@ int main(int argc, char** argv) {
     commands[convert] = setup_convert(*convert);
     CLI::App* run = app.add_subcommand("run", "Run an ONNX (or Keras) model on .npy/.pb inputs");
     commands[run] = setup_run(*run);
+    CLI::App* classify = app.add_subcommand("classify", "Classify images with an image model: top-k labels");
+    commands[classify] = setup_classify(*classify);
+    CLI::App* bench = app.add_subcommand("bench", "Time model load, first run and steady-state inference");
+    commands[bench] = setup_bench(*bench);
+    CLI::App* inspect = app.add_subcommand("inspect", "Show a model's inputs, outputs, opsets, ops and parameters");
+    commands[inspect] = setup_inspect(*inspect);
 
     try {
         app.parse(argc, argv);
@@ -75,6 +124,9 @@ int main(int argc, char** argv) {
         for (auto& [sub, runner] : commands)
             if (sub->parsed()) return runner();
         std::cout << app.help();
+        return kExitUsage;
+    } catch (const UsageError& e) {
+        std::cerr << "konnx: error: " << e.what() << " (see konnx --help)\n";
         return kExitUsage;
     } catch (const konnx::Error& e) {
         std::cerr << "konnx: error: " << e.what() << "\n";

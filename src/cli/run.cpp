@@ -25,7 +25,8 @@ CommandRunner setup_run(CLI::App& app) {
     };
     auto opt = std::make_shared<Options>();
     app.add_option("model", opt->model, "Model file (.onnx, or Keras .h5/.keras converted in memory)")->required();
-    app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or ONNX TensorProto .pb (repeatable)");
+    app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or ONNX TensorProto .pb (repeatable)")
+        ->allow_extra_args(false);
     app.add_option("-o,--output-dir", opt->output_dir, "Write each output as DIR/<name>.npy");
     app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
     app.add_option("-O,--opt-level", opt->opt_level, "Optimization level 0-2")->check(CLI::Range(0, 2));
