@@ -35,7 +35,8 @@ TEST_P(Torchvision, MatchesPyTorchAndOnnxRuntime) {
     // PyTorch is the reference; rtol 1e-3 / atol 1e-4 as the engine issue asks.
     EXPECT_TRUE(tensors_close(got, read_npy((dir / "output_0.npy").string()), 1e-3, 1e-4)) << "vs PyTorch";
     if (fs::exists(dir / "ort" / "output.npy")) {
-        EXPECT_TRUE(tensors_close(got, read_npy((dir / "ort" / "output.npy").string()), 1e-3, 1e-4)) << "vs onnxruntime";
+        EXPECT_TRUE(tensors_close(got, read_npy((dir / "ort" / "output.npy").string()), 1e-3, 1e-4))
+            << "vs onnxruntime";
     }
     // Optimizations must not change results beyond float rounding.
     const Tensor plain = run_one(dir / "model.onnx", "input", input, 0);
@@ -43,9 +44,10 @@ TEST_P(Torchvision, MatchesPyTorchAndOnnxRuntime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, Torchvision,
-                         ::testing::Values("resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small", "squeezenet1_1",
-                                           "densenet121", "googlenet", "inception_v3", "shufflenet_v2_x1_0",
-                                           "mnasnet1_0", "efficientnet_b0", "regnet_y_400mf", "convnext_tiny"));
+                         ::testing::Values("resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
+                                           "squeezenet1_1", "densenet121", "googlenet", "inception_v3",
+                                           "shufflenet_v2_x1_0", "mnasnet1_0", "efficientnet_b0", "regnet_y_400mf",
+                                           "convnext_tiny"));
 
 fs::path handmade(const std::string& name) {
     const fs::path p = models_dir() / "handmade" / name;

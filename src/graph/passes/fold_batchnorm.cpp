@@ -22,17 +22,21 @@ bool fold_batchnorm(Model& model) {
     Graph& g = model.graph;
     std::unordered_map<std::string, int> uses;
     for (const auto& n : g.nodes)
-        for (const auto& in : n.inputs) ++uses[in];
-    for (const auto& o : g.outputs) ++uses[o.name];
+        for (const auto& in : n.inputs)
+            ++uses[in];
+    for (const auto& o : g.outputs)
+        ++uses[o.name];
     std::unordered_map<std::string, std::size_t> producer;
     for (std::size_t i = 0; i < g.nodes.size(); ++i)
-        for (const auto& o : g.nodes[i].outputs) producer[o] = i;
+        for (const auto& o : g.nodes[i].outputs)
+            producer[o] = i;
 
     bool changed = false;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         Node& bn = g.nodes[i];
         if (bn.op_type != "BatchNormalization" || !bn.domain.empty() || bn.inputs.size() < 5) continue;
-        if (bn.outputs.size() > 1 && std::any_of(bn.outputs.begin() + 1, bn.outputs.end(), [](auto& o) { return !o.empty(); }))
+        if (bn.outputs.size() > 1 &&
+            std::any_of(bn.outputs.begin() + 1, bn.outputs.end(), [](auto& o) { return !o.empty(); }))
             continue;  // training-mode outputs requested
         if (const Attribute* t = bn.find_attr("training_mode"); t && t->i != 0) continue;
         auto it = producer.find(bn.inputs[0]);
@@ -57,7 +61,8 @@ bool fold_batchnorm(Model& model) {
         for (int64_t o = 0; o < channels; ++o) {
             const float s = gamma->data<float>()[o] / std::sqrt(var->data<float>()[o] + eps);
             float* wo = new_w.data<float>() + o * per_out;
-            for (int64_t k = 0; k < per_out; ++k) wo[k] *= s;
+            for (int64_t k = 0; k < per_out; ++k)
+                wo[k] *= s;
             const float bias = b ? b->data<float>()[o] : 0.f;
             new_b.data<float>()[o] = (bias - mean->data<float>()[o]) * s + beta->data<float>()[o];
         }
@@ -75,10 +80,13 @@ bool fold_batchnorm(Model& model) {
     if (changed) {  // drop initializers nobody reads any more
         std::unordered_map<std::string, int> still;
         for (const auto& n : g.nodes)
-            for (const auto& in : n.inputs) ++still[in];
-        for (const auto& o : g.outputs) ++still[o.name];
+            for (const auto& in : n.inputs)
+                ++still[in];
+        for (const auto& o : g.outputs)
+            ++still[o.name];
         for (auto it = g.initializers.begin(); it != g.initializers.end();) {
-            const bool is_input = std::any_of(g.inputs.begin(), g.inputs.end(), [&](auto& v) { return v.name == it->first; });
+            const bool is_input =
+                std::any_of(g.inputs.begin(), g.inputs.end(), [&](auto& v) { return v.name == it->first; });
             it = (!still.count(it->first) && !is_input) ? g.initializers.erase(it) : std::next(it);
         }
     }
