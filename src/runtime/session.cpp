@@ -38,8 +38,8 @@ std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOption
         fail(ErrorCode::kUnsupported, "ONNX IR version ", model.ir_version, " is too old (konnx reads IR 3 and later)");
     if (!model.opset("")) model.opsets.push_back({"", 1});  // a graph using only custom domains
     const int64_t opset = *model.opset("");
-    if (opset < 7 || opset > 18)
-        fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 7 to 18)");
+    if (opset < 1 || opset > 18)
+        fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 1 to 18)");
     runtime::sort_and_check_graph(model.graph);
     runtime::check_ops_supported(model, ops::OpRegistry::global());
     if (options.optimization_level >= 1) graph::optimize(model, options.optimization_level);
