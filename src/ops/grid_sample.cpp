@@ -28,14 +28,22 @@ Sampler read_sampler(const NodeContext& ctx) {
     Sampler s;
     const std::string mode = ctx.attr_string("mode", "bilinear");
     const std::string padding = ctx.attr_string("padding_mode", "zeros");
-    if (mode == "bilinear") s.mode = Mode::kBilinear;
-    else if (mode == "nearest") s.mode = Mode::kNearest;
-    else if (mode == "bicubic") s.mode = Mode::kBicubic;
-    else ctx.fail("mode must be bilinear, nearest or bicubic, got '", mode, "'");
-    if (padding == "zeros") s.padding = Padding::kZeros;
-    else if (padding == "border") s.padding = Padding::kBorder;
-    else if (padding == "reflection") s.padding = Padding::kReflection;
-    else ctx.fail("padding_mode must be zeros, border or reflection, got '", padding, "'");
+    if (mode == "bilinear")
+        s.mode = Mode::kBilinear;
+    else if (mode == "nearest")
+        s.mode = Mode::kNearest;
+    else if (mode == "bicubic")
+        s.mode = Mode::kBicubic;
+    else
+        ctx.fail("mode must be bilinear, nearest or bicubic, got '", mode, "'");
+    if (padding == "zeros")
+        s.padding = Padding::kZeros;
+    else if (padding == "border")
+        s.padding = Padding::kBorder;
+    else if (padding == "reflection")
+        s.padding = Padding::kReflection;
+    else
+        ctx.fail("padding_mode must be zeros, border or reflection, got '", padding, "'");
     s.align_corners = ctx.attr_int("align_corners", 0) != 0;
     return s;
 }
@@ -138,8 +146,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                     const T* plane = in + nc * h * w;
                     const T* g = grid + (nc / c) * ho * wo * 2;
                     for (int64_t p = 0; p < ho * wo; ++p)
-                        out[nc * ho * wo + p] = static_cast<T>(sample(plane, h, w, static_cast<double>(g[2 * p]),
-                                                                      static_cast<double>(g[2 * p + 1]), s));
+                        out[nc * ho * wo + p] = static_cast<T>(
+                            sample(plane, h, w, static_cast<double>(g[2 * p]), static_cast<double>(g[2 * p + 1]), s));
                 }
             });
         });

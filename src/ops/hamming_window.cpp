@@ -6,7 +6,9 @@
 namespace konnx::ops {
 namespace {
 
-std::unique_ptr<Kernel> make(const KernelInit& init) { return make_cosine_window(init, {25.0 / 46.0, 21.0 / 46.0, 0.0}); }
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    return make_cosine_window(init, {25.0 / 46.0, 21.0 / 46.0, 0.0});
+}
 
 }  // namespace
 

@@ -56,8 +56,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         std::vector<int64_t> point(static_cast<std::size_t>(m + 2));
         for (int64_t i = 0; i < m + 2; ++i) {
             const double hz = 700.0 * (std::pow(10.0, (static_cast<double>(i) * step + low_mel) / 2595.0) - 1.0);
-            point[i] = static_cast<int64_t>(std::floor(static_cast<double>(s.dft_length + 1) * hz /
-                                                       static_cast<double>(s.sample_rate)));
+            point[i] = static_cast<int64_t>(
+                std::floor(static_cast<double>(s.dft_length + 1) * hz / static_cast<double>(s.sample_rate)));
         }
         std::vector<double> w(static_cast<std::size_t>(spectrum_bins * m), 0.0);
         auto set = [&](int64_t j, int64_t i, double v) {

@@ -11,8 +11,9 @@ namespace {
 
 void infer(InferContext& ctx) {
     for (std::size_t i = 0; i < 8; ++i)
-        ctx.check(ctx.has_input(i), "expects 8 inputs (x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, "
-                                    "y_zero_point) and an optional B");
+        ctx.check(ctx.has_input(i),
+                  "expects 8 inputs (x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale, "
+                  "y_zero_point) and an optional B");
     ctx.check(is_quantized_type(ctx.input_dtype(0)) && is_quantized_type(ctx.input_dtype(3)) &&
                   is_quantized_type(ctx.input_dtype(7)),
               "x, w and y_zero_point must be uint8 or int8");
@@ -24,8 +25,8 @@ void infer(InferContext& ctx) {
     check_per_axis(ctx, 6, 1, "y_scale");
     check_per_axis(ctx, 7, 1, "y_zero_point");
     if (ctx.has_input(8)) {
-        ctx.check(ctx.input_dtype(8) == DType::kInt32 && ctx.input_shape(8) == Shape{s.out_channels}, "B must be int32 [",
-                  s.out_channels, "], got ", shape_str(ctx.input_shape(8)));
+        ctx.check(ctx.input_dtype(8) == DType::kInt32 && ctx.input_shape(8) == Shape{s.out_channels},
+                  "B must be int32 [", s.out_channels, "], got ", shape_str(ctx.input_shape(8)));
     }
     ctx.set_output(0, ctx.input_dtype(7), s.out);
 }

@@ -10,8 +10,9 @@ namespace {
 
 void infer(InferContext& ctx) {
     for (std::size_t i = 0; i < 8; ++i)
-        ctx.check(ctx.has_input(i), "expects 8 inputs (a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, "
-                                    "y_zero_point)");
+        ctx.check(ctx.has_input(i),
+                  "expects 8 inputs (a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale, "
+                  "y_zero_point)");
     ctx.check(is_quantized_type(ctx.input_dtype(0)) && is_quantized_type(ctx.input_dtype(3)) &&
                   is_quantized_type(ctx.input_dtype(7)),
               "a, b and y_zero_point must be uint8 or int8");

@@ -100,9 +100,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                     double roi_w = static_cast<double>(box[2]) * p.spatial_scale - offset - x1;
                     double roi_h = static_cast<double>(box[3]) * p.spatial_scale - offset - y1;
                     if (!p.half_pixel) roi_w = std::max(roi_w, 1.0), roi_h = std::max(roi_h, 1.0);
-                    const double bin_h = roi_h / static_cast<double>(p.out_h), bin_w = roi_w / static_cast<double>(p.out_w);
-                    const int64_t grid_h = p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_h));
-                    const int64_t grid_w = p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_w));
+                    const double bin_h = roi_h / static_cast<double>(p.out_h),
+                                 bin_w = roi_w / static_cast<double>(p.out_w);
+                    const int64_t grid_h =
+                        p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_h));
+                    const int64_t grid_w =
+                        p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_w));
                     const double count = static_cast<double>(std::max<int64_t>(grid_h * grid_w, 1));
                     const T* plane = x + (batch[roi] * channels + c) * h * w;
                     T* out = y + rc * p.out_h * p.out_w;
@@ -114,9 +117,9 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                                 const double sy = y1 + static_cast<double>(ph) * bin_h +
                                                   (static_cast<double>(iy) + 0.5) * bin_h / static_cast<double>(grid_h);
                                 for (int64_t ix = 0; ix < grid_w; ++ix) {
-                                    const double sx = x1 + static_cast<double>(pw) * bin_w +
-                                                      (static_cast<double>(ix) + 0.5) * bin_w /
-                                                          static_cast<double>(grid_w);
+                                    const double sx =
+                                        x1 + static_cast<double>(pw) * bin_w +
+                                        (static_cast<double>(ix) + 0.5) * bin_w / static_cast<double>(grid_w);
                                     const Corner k = bilinear(sy, sx, h, w);
                                     if (p.max_mode) {
                                         for (int j = 0; j < 4; ++j) {

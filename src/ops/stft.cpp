@@ -16,8 +16,7 @@ struct StftShape {
 
 StftShape stft_shape(const NodeContext& ctx) {
     const Shape& x = ctx.input_shape(0);
-    ctx.check(x.size() == 3 && (x[2] == 1 || x[2] == 2), "signal must be [batch, length, 1 or 2], got ",
-              shape_str(x));
+    ctx.check(x.size() == 3 && (x[2] == 1 || x[2] == 2), "signal must be [batch, length, 1 or 2], got ", shape_str(x));
     StftShape s;
     s.step = scalar_int_input(ctx, 1, "frame_step");
     ctx.check(s.step >= 1, "frame_step must be >= 1, got ", s.step);

@@ -62,7 +62,8 @@ inline void direct_dft(const std::complex<double>* in, int64_t in_len, int64_t n
     for (int64_t k = 0; k < out_len; ++k) {
         std::complex<double> acc = 0;
         for (int64_t j = 0; j < used; ++j) {
-            const double angle = sign * 2.0 * std::numbers::pi * static_cast<double>((j * k) % n) / static_cast<double>(n);
+            const double angle =
+                sign * 2.0 * std::numbers::pi * static_cast<double>((j * k) % n) / static_cast<double>(n);
             acc += in[j] * std::complex<double>(std::cos(angle), std::sin(angle));
         }
         out[k] = inverse ? acc / static_cast<double>(n) : acc;
