@@ -6,6 +6,7 @@
 //  - padding_mode: zeros (outside reads 0), border (coordinates clamped), reflection (reflected at the borders,
 //    which are the corner centers with align_corners = 1 and the edges otherwise, then clamped).
 // As in PyTorch, bilinear/nearest pad the sampling coordinate, bicubic pads each tap.
+#include <algorithm>
 #include <cmath>
 
 #include "core/dispatch.hpp"
@@ -103,7 +104,11 @@ void cubic_weights(double t, double out[4]) {
 
 template <class T>
 double sample(const T* plane, int64_t h, int64_t w, double gx, double gy, const Sampler& s) {
-    double x = unnormalize(gx, w, s.align_corners), y = unnormalize(gy, h, s.align_corners);
+    if (!std::isfinite(gx) || !std::isfinite(gy)) return 0.0;  // undefined in ONNX; never an out-of-range index
+    // Far-away coordinates sample nothing (or, padded, the border): bounded so integer conversions stay defined.
+    constexpr double kFar = 1e12;
+    double x = std::clamp(unnormalize(gx, w, s.align_corners), -kFar, kFar);
+    double y = std::clamp(unnormalize(gy, h, s.align_corners), -kFar, kFar);
     if (s.mode == Mode::kBicubic) {
         const double x0 = std::floor(x), y0 = std::floor(y);
         double wx[4], wy[4];

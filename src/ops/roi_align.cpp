@@ -57,6 +57,14 @@ void infer(InferContext& ctx) {
     ctx.set_output(0, t, {rois[0], x[1], p.out_h, p.out_w});
 }
 
+constexpr int64_t kMaxGrid = 1 << 16;
+
+// ceil(v) as an integer, -1 for NaN or values beyond kMaxGrid (rejected by the caller).
+int64_t adaptive_grid(double v) {
+    const double c = std::ceil(v);
+    return c == c && c <= static_cast<double>(kMaxGrid) ? static_cast<int64_t>(std::max(c, 0.0)) : -1;
+}
+
 struct Corner {
     int64_t offset[4];
     double weight[4];
@@ -65,7 +73,7 @@ struct Corner {
 // Bilinear sample at (y, x) of an h x w plane as 4 weighted pixels; all-zero weights outside [-1, size].
 Corner bilinear(double y, double x, int64_t h, int64_t w) {
     Corner c{{0, 0, 0, 0}, {0, 0, 0, 0}};
-    if (y < -1.0 || y > static_cast<double>(h) || x < -1.0 || x > static_cast<double>(w)) return c;
+    if (!(y >= -1.0 && y <= static_cast<double>(h) && x >= -1.0 && x <= static_cast<double>(w))) return c;  // NaN too
     y = std::max(y, 0.0);
     x = std::max(x, 0.0);
     auto y0 = static_cast<int64_t>(y), x0 = static_cast<int64_t>(x), y1 = y0 + 1, x1 = x0 + 1;
@@ -89,6 +97,17 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         dispatch<float, double>(r.in(0).dtype(), [&]<class T>() {
             const T* x = r.in(0).data<T>();
             const T* rois = r.in(1).data<T>();
+            // Hostile ROIs (NaN, huge) must not make an unbounded adaptive sampling grid; checked here, outside
+            // the parallel loop, which must not throw.
+            for (int64_t i = 0; p.sampling_ratio == 0 && i < num_rois; ++i)
+                for (int side = 0; side < 2; ++side) {
+                    const double extent =
+                        (static_cast<double>(rois[i * 4 + 2 + side]) - static_cast<double>(rois[i * 4 + side])) *
+                        p.spatial_scale / static_cast<double>(side ? p.out_h : p.out_w);
+                    if (adaptive_grid(extent) < 0)
+                        fail(ErrorCode::kInvalidArgument, "RoiAlign: roi ", i, " needs ", extent,
+                             " samples per bin side; at most ", kMaxGrid, " are supported");
+                }
             T* y = r.out(0).data<T>();
             parallel_for(num_rois * channels, 1, [&](int64_t begin, int64_t end) {
                 for (int64_t rc = begin; rc < end; ++rc) {
@@ -102,10 +121,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                     if (!p.half_pixel) roi_w = std::max(roi_w, 1.0), roi_h = std::max(roi_h, 1.0);
                     const double bin_h = roi_h / static_cast<double>(p.out_h),
                                  bin_w = roi_w / static_cast<double>(p.out_w);
-                    const int64_t grid_h =
-                        p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_h));
-                    const int64_t grid_w =
-                        p.sampling_ratio > 0 ? p.sampling_ratio : static_cast<int64_t>(std::ceil(bin_w));
+                    const int64_t grid_h = p.sampling_ratio > 0 ? p.sampling_ratio : adaptive_grid(bin_h);
+                    const int64_t grid_w = p.sampling_ratio > 0 ? p.sampling_ratio : adaptive_grid(bin_w);
                     const double count = static_cast<double>(std::max<int64_t>(grid_h * grid_w, 1));
                     const T* plane = x + (batch[roi] * channels + c) * h * w;
                     T* out = y + rc * p.out_h * p.out_w;

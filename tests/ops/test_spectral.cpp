@@ -42,8 +42,8 @@ TEST(NonMaxSuppression, NoBoxesWithoutMaxOutputAndBadShapes) {
     auto y = run_single_node("NonMaxSuppression", {boxes, scores}, 1);
     EXPECT_EQ(y[0].shape(), (Shape{0, 3}));
     // Two identical boxes, IoU 1 > 0.5: only the higher-scoring one (box 0) survives
-    y = run_single_node("NonMaxSuppression",
-                        {boxes, scores, Tensor::scalar<int64_t>(5), Tensor::scalar<float>(0.5f)}, 1);
+    y = run_single_node("NonMaxSuppression", {boxes, scores, Tensor::scalar<int64_t>(5), Tensor::scalar<float>(0.5f)},
+                        1);
     EXPECT_TRUE(tensors_close(y[0], Tensor::from_vector<int64_t>({1, 3}, {0, 0, 0})));
     EXPECT_THROW(run_single_node("NonMaxSuppression", {f32({1, 2, 3}, {0, 0, 1, 0, 0, 1}), scores}, 1), Error);
 }
@@ -52,9 +52,9 @@ TEST(GridSample, NearestRoundsHalfToEvenWithAlignedCorners) {
     // 2x2 image [[1, 2], [3, 4]], align_corners: -1 and 1 are the corner pixel centers, 0 maps to 0.5 -> 0 (even)
     const Tensor x = f32({1, 1, 2, 2}, {1, 2, 3, 4});
     const Tensor grid = f32({1, 1, 3, 2}, {-1, -1, 1, 1, 0, 0});
-    const auto y = run_single_node("GridSample", {x, grid}, 1,
-                                   {{"mode", graph::Attribute::of_string("nearest")},
-                                    {"align_corners", graph::Attribute::of_int(1)}});
+    const auto y = run_single_node(
+        "GridSample", {x, grid}, 1,
+        {{"mode", graph::Attribute::of_string("nearest")}, {"align_corners", graph::Attribute::of_int(1)}});
     EXPECT_TRUE(tensors_close(y[0], f32({1, 1, 1, 3}, {1, 4, 1})));
 }
 

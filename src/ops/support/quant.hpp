@@ -36,6 +36,7 @@ inline double round_half_even(double v) { return std::nearbyint(v); }
 template <class T>
 T saturate_round(double v, double zero_point) {
     const double r = round_half_even(v) + zero_point;
+    if (std::isnan(r)) return T(0);  // e.g. 0 / 0 with a zero scale: undefined in ONNX, kept well-defined here
     return static_cast<T>(std::clamp(r, static_cast<double>(std::numeric_limits<T>::lowest()),
                                      static_cast<double>(std::numeric_limits<T>::max())));
 }
