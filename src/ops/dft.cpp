@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// DFT (ONNX opset 17): discrete Fourier transform along `axis` (default 1; never the batch axis 0 nor the last,
-// which holds 1 (real) or 2 (real, imaginary) components). Optional input dft_length (scalar) zero-pads or
-// truncates the signal along the axis. inverse = 1 computes the inverse transform (scaled by 1/n);
-// onesided = 1 keeps only the n/2 + 1 non-redundant bins of a real signal's forward transform.
-// Output: the input's shape with the axis of length n (n/2 + 1 when onesided) and a last dim of 2.
-// Direct O(n^2) transform in double precision: exact enough, and the node tests are small.
+// DFT (ONNX opset 17): discrete Fourier transform along `axis` (default 1, the first after the batch axis; any axis
+// but the last, which holds 1 (real) or 2 (real, imaginary) components, as ONNX's shape inference accepts). Optional
+// input dft_length (scalar) zero-pads or truncates the signal along the axis. inverse = 1 computes the inverse
+// transform (scaled by 1/n); onesided = 1 keeps only the n/2 + 1 non-redundant bins of a real signal's forward
+// transform. Output: the input's shape with the axis of length n (n/2 + 1 when onesided) and a last dim of 2. Direct
+// O(n^2) transform in double precision: exact enough, and the node tests are small.
 #include "ops/support/spectral.hpp"
 
 namespace konnx::ops {
@@ -24,8 +24,8 @@ DftShape dft_shape(const NodeContext& ctx) {
     DftShape s;
     s.axis = ctx.attr_int("axis", 1);
     if (s.axis < 0) s.axis += rank;
-    ctx.check(s.axis >= 1 && s.axis <= rank - 2, "axis must be a signal axis (1 to ", rank - 2, "), got ",
-              ctx.attr_int("axis", 1));
+    ctx.check(s.axis >= 0 && s.axis <= rank - 2, "axis must be in [", -rank, ", ", rank - 2,
+              "] (not the last axis, which holds the complex components), got ", ctx.attr_int("axis", 1));
     s.inverse = ctx.attr_int("inverse", 0) != 0;
     const bool onesided = ctx.attr_int("onesided", 0) != 0;
     if (onesided) ctx.check(!s.inverse && x.back() == 1, "onesided needs a real signal and a forward transform");

@@ -30,7 +30,9 @@ TEST(DFT, TruncatesToDftLengthAndInverts) {
     EXPECT_TRUE(tensors_close(back[0], f32({1, 2, 2}, {1, 0, 2, 0}), 1e-5, 1e-5));
 }
 
-TEST(DFT, RejectsBatchAxis) {
-    EXPECT_THROW(run_single_node("DFT", {f32({1, 3, 1}, {1, 2, 3})}, 1, {{"axis", graph::Attribute::of_int(0)}}),
+TEST(DFT, RejectsTheComponentAxis) {
+    EXPECT_THROW(run_single_node("DFT", {f32({1, 3, 1}, {1, 2, 3})}, 1, {{"axis", graph::Attribute::of_int(2)}}),
+                 Error);
+    EXPECT_THROW(run_single_node("DFT", {f32({1, 3, 1}, {1, 2, 3})}, 1, {{"axis", graph::Attribute::of_int(-1)}}),
                  Error);
 }
