@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // konnx's shape/type functions against ONNX's own shape inference (onnx::shape_inference::InferShapes from
-// libonnx-dev) on every ONNX backend node test model: the plan built for the case's first input set records
-// each value's inferred dtype and shape; ONNX infers the same values from the model's declared input types.
-// Every value both sides know is compared (dtype, rank, and each dim ONNX knows); a disagreement fails the
-// test unless its case is listed, with the reason, in shape_inference_exceptions.txt.
+// libonnx-dev) on every ONNX backend test model (node, pytorch-converted, pytorch-operator, simple): the plan built for
+// the case's first input set records each value's inferred dtype and shape; ONNX infers the same values from the
+// model's declared input types. Every value both sides know is compared (dtype, rank, and each dim ONNX knows); a
+// disagreement fails the test unless its case is listed, with the reason, in shape_inference_exceptions.txt.
 #include <gtest/gtest.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
@@ -26,7 +26,7 @@ using namespace konnx;
 
 namespace {
 
-const fs::path kNodeTests = "/usr/share/libonnx-testdata/data/node";
+const fs::path kTestData = "/usr/share/libonnx-testdata/data";
 
 std::set<std::string> read_exceptions() {
     std::set<std::string> out;
@@ -87,19 +87,23 @@ struct Counts {
 
 }  // namespace
 
-TEST(ShapeInference, AgreesWithOnnxShapeInferenceOnNodeTestModels) {
-    if (!fs::exists(kNodeTests))
-        GTEST_SKIP() << "ONNX test data not found at " << kNodeTests << " (install libonnx-testdata)";
+TEST(ShapeInference, AgreesWithOnnxShapeInferenceOnOnnxTestModels) {
+    if (!fs::exists(kTestData / "node"))
+        GTEST_SKIP() << "ONNX test data not found at " << kTestData << " (install libonnx-testdata)";
     const std::set<std::string> exceptions = read_exceptions();
     std::vector<fs::path> cases;
-    for (const auto& e : fs::directory_iterator(kNodeTests))
-        if (fs::exists(e.path() / "model.onnx") && fs::exists(e.path() / "test_data_set_0")) cases.push_back(e.path());
+    for (const char* folder : {"node", "pytorch-converted", "pytorch-operator", "simple"}) {
+        if (!fs::exists(kTestData / folder)) continue;
+        for (const auto& e : fs::directory_iterator(kTestData / folder))
+            if (fs::exists(e.path() / "model.onnx") && fs::exists(e.path() / "test_data_set_0"))
+                cases.push_back(e.path());
+    }
     std::sort(cases.begin(), cases.end());
     Counts n;
     std::vector<std::string> disagreements;
     for (const auto& dir : cases) {
         ++n.cases;
-        const std::string name = dir.filename().string();
+        const std::string name = dir.parent_path().filename().string() + "/" + dir.filename().string();
         std::unique_ptr<runtime::Plan> plan;
         graph::Model model;
         try {
@@ -168,7 +172,7 @@ TEST(ShapeInference, AgreesWithOnnxShapeInferenceOnNodeTestModels) {
             }
         }
     }
-    std::cout << "shape inference vs ONNX: " << n.cases << " node cases, " << n.planned << " planned ("
+    std::cout << "shape inference vs ONNX: " << n.cases << " cases, " << n.planned << " planned ("
               << n.with_constant_inputs << " with their input data as constants), " << n.dynamic
               << " not plannable (subgraphs), " << n.not_loaded << " not supported; " << n.values
               << " values: " << n.agree << " agree (" << n.agree_full
