@@ -57,6 +57,8 @@ public:
     std::vector<Tensor> run(const std::vector<Tensor>& inputs, std::vector<double>* step_micros) const;
 
     const std::vector<PlanStep>& steps() const { return steps_; }
+    /// Every value with its inferred dtype and shape (tests compare them with ONNX's shape inference).
+    const std::vector<PlanValue>& values() const { return values_; }
     std::size_t arena_bytes() const { return arena_bytes_; }
 
 private:

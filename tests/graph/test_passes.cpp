@@ -60,6 +60,17 @@ TEST(CancelTransposes, FoldsConstantWeights) {
     EXPECT_EQ(wt.to_vector<float>(), (std::vector<float>{1, 4, 2, 5, 3, 6}));  // numpy: w.T
 }
 
+TEST(CancelTransposes, KeepsInitializersThatAreAlsoGraphInputs) {
+    // IR < 4: an initializer listed among the graph inputs is a default the caller may override, so a Transpose
+    // of it must not be folded away (the input would then have no initializer and become required).
+    Model m = model_with({transpose("w", "wt", {1, 0}), make_node("Add", {"x", "wt"}, {"y"})});
+    m.graph.initializers["w"] = Tensor::from_vector<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+    m.graph.inputs.push_back({"w", DType::kFloat32, {Dim{2, ""}, Dim{3, ""}}, true, ""});
+    EXPECT_FALSE(cancel_transposes(m));
+    ASSERT_EQ(m.graph.nodes.size(), 2u);
+    EXPECT_TRUE(m.graph.initializers.count("w"));
+}
+
 TEST(CancelTransposes, LeavesTransposesWithOtherConsumers) {
     Model m = model_with(
         {transpose("x", "a", {0, 2, 3, 1}), make_node("Relu", {"a"}, {"b"}), make_node("Add", {"a", "b"}, {"y"})});

@@ -96,12 +96,33 @@ std::string compare(const Tensor& got, const Tensor& want_in, const Tolerance& t
     return "";
 }
 
+// Cases whose test data contradict the model's declared input shapes. ONNX 1.12's CastLike bfloat16 cases
+// declare `like` as [3, 4] but store a [1] tensor (CastLike reads only its type); konnx rightly refuses the
+// mismatch, so the runner drops that input's declared shape for these cases only.
+const std::map<std::string, std::string> kUndeclaredInputShapes = {
+    {"test_castlike_BFLOAT16_to_FLOAT", "like"},
+    {"test_castlike_BFLOAT16_to_FLOAT_expanded", "like"},
+    {"test_castlike_FLOAT_to_BFLOAT16", "like"},
+    {"test_castlike_FLOAT_to_BFLOAT16_expanded", "like"},
+};
+
+Session open_case(const fs::path& dir, const SessionOptions& options) {
+    const std::string path = (dir / "model.onnx").string();
+    const auto quirk = kUndeclaredInputShapes.find(dir.filename().string());
+    if (quirk == kUndeclaredInputShapes.end()) return Session::open(path, options);
+    graph::Model model = onnxio::load_model(path);
+    for (auto& input : model.graph.inputs)
+        if (input.name == quirk->second) input.has_shape = false;
+    const std::string bytes = onnxio::serialize_model(model);
+    return Session::from_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())), options);
+}
+
 // Runs one case folder; returns "" on success or the reason it failed.
 std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
     try {
         SessionOptions options;
         options.optimization_level = opt_level;
-        Session session = Session::open((dir / "model.onnx").string(), options);
+        Session session = open_case(dir, options);
         std::vector<fs::path> sets;
         for (const auto& e : fs::directory_iterator(dir))
             if (e.is_directory() && e.path().filename().string().rfind("test_data_set_", 0) == 0)

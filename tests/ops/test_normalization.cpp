@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Cases the ONNX vectors miss for the NN ops: the global pools and LpPool at a supported opset
-// (their node tests are opset 1), and the errors for unsupported BatchNormalization modes.
+// (their node tests are opset 1), and BatchNormalization training mode on a hand-derived case.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -53,14 +53,17 @@ TEST(BatchNormalization, ConstantAndRuntimeParametersAgree) {
     }
 }
 
-TEST(BatchNormalization, TrainingModeIsUnsupported) {
-    auto c = Tensor::from_vector<float>({2}, {1, 1});
-    try {
-        run_single_node("BatchNormalization", {Tensor::zeros(DType::kFloat32, {1, 2, 3}), c, c, c, c}, 3,
-                        {{"training_mode", Attribute::of_int(1)}}, 15);
-        ADD_FAILURE() << "expected kUnsupported";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
-        EXPECT_NE(std::string(e.what()).find("training_mode"), std::string::npos) << e.what();
-    }
+TEST(BatchNormalization, TrainingModeUsesBatchStatistics) {
+    // X [1, 2, 2]: channel 0 = [1, 3] (mean 2, population variance 1), channel 1 = [2, 2] (mean 2, variance 0).
+    // scale 1, B 0, running mean 0 and var 1, epsilon 1e-5, momentum 0.9 (defaults), per ONNX's reference:
+    //   Y = (X - batch mean) / sqrt(batch var + eps); running = old * 0.9 + batch * 0.1
+    const auto ones = Tensor::from_vector<float>({2}, {1, 1});
+    const auto zeros = Tensor::from_vector<float>({2}, {0, 0});
+    const auto y = run_single_node("BatchNormalization",
+                                   {Tensor::from_vector<float>({1, 2, 2}, {1, 3, 2, 2}), ones, zeros, zeros, ones}, 3,
+                                   {{"training_mode", Attribute::of_int(1)}}, 15);
+    const float d = 1.0f / std::sqrt(1.0f + 1e-5f);
+    EXPECT_TRUE(tensors_close(y[0], Tensor::from_vector<float>({1, 2, 2}, {-d, d, 0, 0})));
+    EXPECT_TRUE(tensors_close(y[1], Tensor::from_vector<float>({2}, {0.2f, 0.2f})));
+    EXPECT_TRUE(tensors_close(y[2], Tensor::from_vector<float>({2}, {1.0f, 0.9f})));
 }

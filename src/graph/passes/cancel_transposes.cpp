@@ -112,8 +112,11 @@ bool cancel_once(Model& model) {
         if (n.op_type != "Transpose" || !n.domain.empty() || n.inputs.empty()) continue;
         const std::string src = n.inputs[0];  // a copy: n.inputs is rewritten below
 
-        // 2. constant input: fold.
-        if (const Tensor* c = g.find_initializer(src); c && single_use(src)) {
+        // 2. constant input: fold. Not an initializer that is also a graph input (IR < 4 style): the caller
+        // may override it, so it must stay a runtime input.
+        const bool overridable =
+            std::any_of(g.inputs.begin(), g.inputs.end(), [&](const ValueInfo& v) { return v.name == src; });
+        if (const Tensor* c = g.find_initializer(src); c && single_use(src) && !overridable) {
             const auto perm = perm_of(n, c->rank());
             if (perm.size() != c->rank()) continue;
             g.initializers[n.outputs[0]] = transpose_constant(*c, perm);
