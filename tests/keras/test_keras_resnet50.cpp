@@ -147,18 +147,26 @@ TEST(KerasResNet50, ConvertsFastWithoutTransposes) {
 }
 
 // Numerics on the same network with a linear head: with random weights the softmax saturates to 0/1 and
-// would hide differences, the logits do not.
-TEST(KerasResNet50, LogitsMatchTfjs) {
+// would hide differences, the logits do not. onnxruntime and konnx's engine must both match tfjs.
+TEST(KerasResNet50, LogitsMatchTfjsInOnnxRuntimeAndKonnx) {
     if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
     const std::string dir = binary_dir() + "/keras_resnet50";
     fs::create_directories(dir);
     ConvertOptions one;
     one.batch_size = 1;
-    auto pr = run_keras_parity(resnet_file(dir, "linear"), "", dir + "/parity", 1e-4, 1e-3, one);
-    std::cout << "[ info ] ResNet50 parity: " << pr.result.dump() << "\n";
-    ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
-    for (const auto& o : pr.result["outputs"])
-        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    const std::string case_file =
+        prepare_parity_case(resnet_file(dir, "linear"), "", dir + "/parity", 1e-4, 1e-3, one, nullptr);
+    const nlohmann::json result = run_parity_cases({case_file})[0];
+    std::cout << "[ info ] ResNet50 parity: " << result.dump() << "\n";
+    ASSERT_EQ(result.value("tfjs", ""), "ok") << result.dump();
+    for (const auto& o : result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << "onnxruntime vs tfjs: " << o.dump();
+    const EngineCheck k = check_konnx_engine(case_file, {1e-4, 1e-3}, {1e-4, 1e-3});
+    std::cout << "[ info ] ResNet50 konnx: " << describe(k) << "\n";
+    ASSERT_TRUE(k.error.empty()) << k.error;
+    ASSERT_EQ(k.vs_tfjs.size(), 1u);
+    EXPECT_TRUE(k.vs_tfjs[0].present);
+    EXPECT_TRUE(k.vs_tfjs[0].pass) << "konnx vs tfjs: " << k.vs_tfjs[0].detail;
 }
 
 }  // namespace
