@@ -306,7 +306,8 @@ std::string describe(const EngineCheck& check) {
     if (!check.error.empty()) return "konnx failed: " + check.error;
     std::string s;
     for (std::size_t k = 0; k < check.vs_ort.size(); ++k) {
-        s += cat(k ? "; " : "", check.vs_ort[k].name, ": konnx-ort ", check.vs_ort[k].max_abs_err);
+        s += cat(k ? "; " : "", check.vs_ort[k].name, ": konnx-ort ");
+        s += check.vs_ort[k].present ? cat(check.vs_ort[k].max_abs_err) : std::string("n/a");
         if (check.vs_tfjs[k].present) s += cat(", konnx-tfjs ", check.vs_tfjs[k].max_abs_err);
     }
     return s;
