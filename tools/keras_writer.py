@@ -407,8 +407,10 @@ def k3_layer_config(cls, cfg, version):
             out["ragged"] = bool(cfg.get("ragged", False))
         out["name"] = cfg["name"]
         return cls, out
-    for key in ("batch_input_shape", "batch_size", "input_dim", "implementation", "time_major"):
+    for key in ("batch_input_shape", "batch_size", "implementation", "time_major"):
         cfg.pop(key, None)
+    if cls != "Embedding":   # Keras 3 keeps Embedding.input_dim (the vocabulary size)
+        cfg.pop("input_dim", None)
     dtype = cfg.get("dtype") or "float32"
     # Keras 3.0-3.3 wrote plain dtype strings (3.1 real file); 3.6+ writes
     # policies.  GUESS: the switch happened in 3.4.
@@ -471,10 +473,20 @@ def _tensor_shape(model, name, tensor_index):
 
 
 def _k3_node(model, node):
-    tensors = [{"class_name": "__keras_tensor__", "config": {
-        "shape": _tensor_shape(model, ref[0], ref[2]), "dtype": "float32",
-        "keras_history": [ref[0], ref[1], ref[2]]}} for ref in node]
+    def tensor(ref):
+        return {"class_name": "__keras_tensor__", "config": {
+            "shape": _tensor_shape(model, ref[0], ref[2]), "dtype": "float32",
+            "keras_history": [ref[0], ref[1], ref[2]]}}
+
+    def is_ref(v):
+        return (isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
+                and all(isinstance(i, int) for i in v[1:]))
+
+    tensors = [tensor(ref) for ref in node]
     kwargs = node[0][3] if node and len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+    # Keras 2 writes tensor kwargs (MultiHeadAttention value=/key=) as [layer, node, tensor];
+    # Keras 3 writes them as __keras_tensor__ objects like the positional arguments.
+    kwargs = {k: tensor(v) if is_ref(v) else v for k, v in kwargs.items()}
     return {"args": [tensors[0]] if len(tensors) == 1 else [tensors], "kwargs": kwargs}
 
 

@@ -62,18 +62,19 @@ std::string norm(const std::string& path) {
 
 }  // namespace
 
-H5File H5File::open(const std::string& path) {
+H5File H5File::open(const std::string& path, const std::string& label) {
     silence_hdf5();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) fail(ErrorCode::kFileNotFound, path, ": no such file");
     if (std::filesystem::is_directory(path, ec)) fail(ErrorCode::kIo, path, ": is a directory");
-    if (H5Fis_hdf5(path.c_str()) <= 0) fail(ErrorCode::kInvalidModel, path, ": not an HDF5 file");
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        fail(ErrorCode::kInvalidModel, label.empty() ? path : label, ": not an HDF5 file");
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
     H5File f;
-    f.label_ = path;
+    f.label_ = label.empty() ? path : label;
     f.id_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
-    if (f.id_ < 0) fail(ErrorCode::kInvalidModel, path, ": cannot open as HDF5 (corrupt or truncated)");
+    if (f.id_ < 0) fail(ErrorCode::kInvalidModel, f.label_, ": cannot open as HDF5 (corrupt or truncated)");
     return f;
 }
 

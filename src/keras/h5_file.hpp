@@ -18,7 +18,8 @@ namespace konnx::keras {
 class H5File {
 public:
     /// Opens a file on disk (kFileNotFound / kInvalidModel when it is not HDF5).
-    static H5File open(const std::string& path);
+    /// `label` names the file in errors (default: the path), e.g. "m.keras:model.weights.h5" for an extracted member.
+    static H5File open(const std::string& path, const std::string& label = "");
     /// Opens an in-memory image (e.g. model.weights.h5 inside a .keras zip); `label` names it in errors.
     static H5File open_image(std::span<const std::byte> image, const std::string& label);
 

@@ -4,7 +4,9 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "core/error.hpp"
 
@@ -60,38 +62,79 @@ bool KerasArchive::has(const std::string& member) const {
     return zip_name_locate(as_zip(zip_), member.c_str(), 0) >= 0;
 }
 
-std::vector<std::byte> KerasArchive::read(const std::string& member, std::size_t max_bytes) const {
-    const std::string where = cat(path_, ": member '", member, "'");
-    const zip_int64_t idx = zip_name_locate(as_zip(zip_), member.c_str(), 0);
+namespace {
+
+/// Opens `member` after the size and zip-bomb checks; the caller reads it with zip_fread and closes it.
+zip_file_t* open_member(void* zip, const std::string& member, std::size_t max_bytes, const std::string& where,
+                        zip_uint64_t* size) {
+    const zip_int64_t idx = zip_name_locate(as_zip(zip), member.c_str(), 0);
     if (idx < 0) fail(ErrorCode::kInvalidModel, where, " is missing");
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(as_zip(zip_), static_cast<zip_uint64_t>(idx), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
+    if (zip_stat_index(as_zip(zip), static_cast<zip_uint64_t>(idx), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
         fail(ErrorCode::kInvalidModel, where, ": cannot stat");
     if (st.size > max_bytes)
         fail(ErrorCode::kLimitExceeded, where, ": declared size ", st.size, " exceeds the limit ", max_bytes);
     if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size > 0 && st.size / st.comp_size > 10000 && st.size > (1u << 24))
         fail(ErrorCode::kLimitExceeded, where, ": compression ratio above 10000 (zip bomb?)");
-    zip_file_t* f = zip_fopen_index(as_zip(zip_), static_cast<zip_uint64_t>(idx), 0);
-    if (!f) fail(ErrorCode::kInvalidModel, where, ": cannot open (", zip_strerror(as_zip(zip_)), ")");
-    std::vector<std::byte> data(static_cast<std::size_t>(st.size));
-    std::size_t got = 0;
-    while (got < data.size()) {
-        const zip_int64_t r = zip_fread(f, data.data() + got, data.size() - got);
+    zip_file_t* f = zip_fopen_index(as_zip(zip), static_cast<zip_uint64_t>(idx), 0);
+    if (!f) fail(ErrorCode::kInvalidModel, where, ": cannot open (", zip_strerror(as_zip(zip)), ")");
+    *size = st.size;
+    return f;
+}
+
+/// Reads the whole member in chunks of at most `chunk` bytes, each into `buf` (or, with `advance`, into
+/// `buf + bytes read so far`) and then handed to `sink(bytes, n)`; checks that exactly `size` bytes came and
+/// the CRC held.
+template <class Sink>
+void read_member(zip_file_t* f, zip_uint64_t size, std::byte* buf, std::size_t chunk, bool advance,
+                 const std::string& where, Sink&& sink) {
+    zip_uint64_t got = 0;
+    while (got < size) {
+        std::byte* dest = advance ? buf + got : buf;
+        const zip_int64_t r = zip_fread(f, dest, std::min<zip_uint64_t>(chunk, size - got));
         if (r < 0) {
             std::string msg = zip_file_strerror(f);
             zip_fclose(f);
             fail(ErrorCode::kInvalidModel, where, ": read error (", msg, ")");
         }
         if (r == 0) break;
-        got += static_cast<std::size_t>(r);
+        sink(dest, static_cast<std::size_t>(r));
+        got += static_cast<zip_uint64_t>(r);
     }
     std::byte extra;
     const zip_int64_t more = zip_fread(f, &extra, 1);
     const int close_rc = zip_fclose(f);
-    if (got != data.size() || more != 0 || close_rc != 0)
+    if (got != size || more != 0 || close_rc != 0)
         fail(ErrorCode::kInvalidModel, where, ": size or CRC mismatch (corrupt zip)");
+}
+
+}  // namespace
+
+std::vector<std::byte> KerasArchive::read(const std::string& member, std::size_t max_bytes) const {
+    const std::string where = cat(path_, ": member '", member, "'");
+    zip_uint64_t size = 0;
+    zip_file_t* f = open_member(zip_, member, max_bytes, where, &size);
+    std::vector<std::byte> data(static_cast<std::size_t>(size));
+    read_member(f, size, data.data(), data.size(), true, where, [](std::byte*, std::size_t) {});
     return data;
+}
+
+void KerasArchive::extract(const std::string& member, const std::string& out, std::size_t max_bytes) const {
+    const std::string where = cat(path_, ": member '", member, "'");
+    zip_uint64_t size = 0;
+    zip_file_t* f = open_member(zip_, member, max_bytes, where, &size);
+    std::ofstream file(out, std::ios::binary | std::ios::trunc);
+    if (!file) {
+        zip_fclose(f);
+        fail(ErrorCode::kIo, out, ": cannot write (extracting ", where, ")");
+    }
+    std::vector<std::byte> buf(std::size_t{1} << 20);
+    read_member(f, size, buf.data(), buf.size(), false, where, [&](std::byte* p, std::size_t n) {
+        file.write(reinterpret_cast<const char*>(p), static_cast<std::streamsize>(n));
+    });
+    file.close();
+    if (!file) fail(ErrorCode::kIo, out, ": write failed (extracting ", where, ")");
 }
 
 std::string KerasArchive::read_text(const std::string& member, std::size_t max_bytes) const {

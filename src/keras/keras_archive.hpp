@@ -24,6 +24,9 @@ public:
     /// CRC or decompression errors.
     std::vector<std::byte> read(const std::string& member, std::size_t max_bytes = std::size_t{8} << 30) const;
     std::string read_text(const std::string& member, std::size_t max_bytes = std::size_t{256} << 20) const;
+    /// Streams a member into the file `out` (1 MiB at a time, so a large member never sits in memory);
+    /// same limits and checks as read(). Throws kIo when `out` cannot be written.
+    void extract(const std::string& member, const std::string& out, std::size_t max_bytes = std::size_t{8} << 30) const;
 
 private:
     KerasArchive() = default;

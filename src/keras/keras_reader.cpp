@@ -2,7 +2,11 @@
 // Keras files -> KerasModel: full-model .h5, weights-only .h5 + architecture JSON, and .keras zips
 // (Keras 3 `layers/<snake_case>/...` with or without the 3.6+ `name` attribute, and TF 2.12-2.15
 // `_layer_checkpoint_dependencies/<name>/...`). Weights are attached to layers in Keras order.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -15,6 +19,8 @@
 #include "keras/tensor_util.hpp"
 
 namespace konnx::keras {
+
+namespace fs = std::filesystem;
 namespace {
 
 json parse_json(const std::string& text, const std::string& where) {
@@ -238,9 +244,29 @@ KerasModel read_keras_zip(const std::string& path) {
     KerasModel model = parse_model_config(config, version, path);
     model.keras_version = version;
     if (zip.has("model.weights.h5")) {
-        const auto image = zip.read("model.weights.h5");
-        auto f = H5File::open_image(image, path + ":model.weights.h5");
-        load_keras_weights(f, "", model);
+        // Extracted to a temporary file rather than read into memory: HDF5 copies an in-memory image, so
+        // the weights would be held three times (zip buffer, HDF5's copy, the loaded tensors).
+        std::error_code ec;
+        const fs::path dir = fs::temp_directory_path(ec);
+        std::string tmp = (dir.empty() ? fs::path("/tmp") : dir) / "konnx-weights-XXXXXX";
+        const int fd = mkstemp(tmp.data());
+        if (fd < 0) {  // no writable temporary folder: fall back to the in-memory image
+            const auto image = zip.read("model.weights.h5");
+            auto f = H5File::open_image(image, path + ":model.weights.h5");
+            load_keras_weights(f, "", model);
+        } else {
+            close(fd);
+            struct Remove {
+                std::string p;
+                ~Remove() {
+                    std::error_code e;
+                    fs::remove(p, e);
+                }
+            } remove{tmp};
+            zip.extract("model.weights.h5", tmp);
+            auto f = H5File::open(tmp, path + ":model.weights.h5");
+            load_keras_weights(f, "", model);
+        }
     } else if (zip.has("model.weights.npz")) {
         fail(ErrorCode::kUnsupported, path, ": model.weights.npz weight stores are not supported");
     } else {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Layers TensorFlow.js lacks (so no tfjs reference): they must convert to checker-valid ONNX (shape
-// inference included) that onnxruntime runs to finite outputs of the Keras shape. Also the CLI.
+// inference included) that onnxruntime runs to finite outputs of the Keras shape, and konnx's engine must
+// agree with onnxruntime (atol 1e-5 + rtol 1e-4). Also the CLI.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -145,6 +146,11 @@ TEST(KerasConvertOnly, ConvertsAndRunsInOnnxRuntime) {
         ASSERT_EQ(res[i]["outputs"].size(), 1u);
         EXPECT_TRUE(res[i]["outputs"][0].value("finite", false));
         EXPECT_EQ(res[i]["outputs"][0]["shape"].get<std::vector<int64_t>>(), cs[i].out_shape) << res[i].dump();
+        // No Keras reference here, but konnx's engine must compute what onnxruntime computes.
+        const EngineCheck k = check_konnx_engine(files[i], {1e-4, 1e-3}, {1e-5, 1e-4});
+        ASSERT_TRUE(k.error.empty()) << k.error;
+        for (const auto& d : k.vs_ort)
+            EXPECT_TRUE(d.present && d.pass) << "konnx vs onnxruntime, " << d.name << ": " << d.detail;
     }
 }
 

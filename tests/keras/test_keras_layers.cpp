@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Layer-by-layer numeric checks. Each case is a small Keras model (Keras 2 JSON): TensorFlow.js builds it
-// and draws random weights, the test writes it as a Keras 2 .h5 (tests/keras/h5_writer), konnx converts
-// it, and onnxruntime's output must equal tfjs's (Keras's JS port) within atol 1e-4 + rtol 1e-3.
+// and draws random weights, the test writes it as a Keras 2 .h5 (tests/keras/h5_writer) and as a Keras 3
+// .keras (tools/keras_writer.py), konnx converts both, and the ONNX run in onnxruntime and in konnx's own
+// engine must both equal tfjs's output (Keras's JS port) within atol 1e-4 + rtol 1e-3.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
 
 #include "core/strings.hpp"
 #include "keras/h5_writer.hpp"
@@ -213,29 +216,122 @@ const LayerCase kCases[] = {
        "input_layers":[["a",0,0],["b",0,0]],"output_layers":[["dot",0,0],["d1",0,0]]}})"},
 };
 
+void PrintTo(const LayerCase& c, std::ostream* os) { *os << c.name; }
+
+/// The cases this process runs: those the gtest filter selects (ctest runs one per process), so a process
+/// never builds and runs the whole table for one test, and parallel processes never share a case directory.
+std::vector<const LayerCase*> selected_cases() {
+    std::set<std::string> wanted;
+    if (const auto* suite = ::testing::UnitTest::GetInstance()->current_test_suite())
+        for (int i = 0; i < suite->total_test_count(); ++i)
+            if (const auto* info = suite->GetTestInfo(i); info->should_run()) {
+                const std::string n = info->name();
+                wanted.insert(n.substr(n.rfind('/') + 1));
+            }
+    std::vector<const LayerCase*> out;
+    for (const auto& c : kCases)
+        if (wanted.count(c.name)) out.push_back(&c);
+    return out;
+}
+
+/// The .keras variant of a case. Keras 3 reinterprets hard_sigmoid (x/6 + 0.5 instead of Keras 2's
+/// 0.2x + 0.5, which tfjs implements) and defaults recurrent_activation to sigmoid where Keras 2 and tfjs use
+/// hard_sigmoid, so the variant says sigmoid explicitly there: the tfjs reference then means what the file
+/// means.
+std::string keras3_topology(const std::string& model) {
+    json m = json::parse(model);
+    std::function<void(json&)> visit = [&](json& j) {
+        if (j.is_object()) {
+            if (j.contains("class_name") && j.contains("config") && j["config"].is_object()) {
+                const std::string cls = j["class_name"];
+                if (cls == "LSTM" || cls == "GRU" || cls == "ConvLSTM2D")
+                    j["config"]["recurrent_activation"] = "sigmoid";
+            }
+            for (auto& [k, v] : j.items())
+                if (v.is_string() && v.get<std::string>() == "hard_sigmoid")
+                    v = "sigmoid";
+                else
+                    visit(v);
+        } else if (j.is_array()) {
+            for (auto& v : j)
+                visit(v);
+        }
+    };
+    visit(m);
+    return m.dump();
+}
+
+/// Writes the case as a Keras 3 .keras with tools/keras_writer.py (the repository's writer of Keras's own
+/// layouts; Debian's python3 + h5py). Returns "" or the error.
+std::string write_keras3(const std::string& dir, const std::string& model, const json& gen_weights) {
+    json index = {{"format", "konnx-tfjs-weights-1"}, {"bin", "gen_weights.bin"}, {"weights", json::array()}};
+    int64_t offset = 0;
+    for (const auto& w : gen_weights)
+        for (std::size_t k = 0; k < w["names"].size(); ++k) {
+            int64_t n = 1;
+            for (const auto& d : w["shapes"][k])
+                n *= d.get<int64_t>();
+            index["weights"].push_back({{"layer", w["layer"]},
+                                        {"name", w["names"][k]},
+                                        {"shape", w["shapes"][k]},
+                                        {"dtype", "float32"},
+                                        {"offset", offset},
+                                        {"nbytes", 4 * n}});
+            offset += 4 * n;
+        }
+    std::ofstream(dir + "/k3.topology.json") << model;
+    std::ofstream(dir + "/k3.weights.json") << index.dump();
+    fs::remove(dir + "/model.keras");
+    const auto r =
+        run_command({"/usr/bin/python3", source_dir() + "/tools/keras_writer.py", "--topology",
+                     dir + "/k3.topology.json", "--weights", dir + "/k3.weights.json", "--keras", dir + "/model.keras"},
+                    300);
+    if (r.exit_code != 0 || !fs::exists(dir + "/model.keras"))
+        return cat("tools/keras_writer.py failed (exit ", r.exit_code, "): ", r.err.substr(0, 500));
+    return "";
+}
+
+struct VariantResult {
+    json parity;  ///< keras_parity.mjs's JSON (onnxruntime vs tfjs), or {"error": ...}
+    std::string case_file;
+};
+
 class KerasLayers : public ::testing::TestWithParam<LayerCase> {
 public:
     static void SetUpTestSuite() {
         results_.clear();
         if (!parity_unavailable_reason().empty()) return;
+        const std::vector<const LayerCase*> selected = selected_cases();
+        if (selected.empty()) return;
         const std::string root = binary_dir() + "/keras_layers";
         std::vector<std::string> gen_files;
-        for (const auto& c : kCases) {
-            const std::string dir = root + "/" + c.name;
+        for (const LayerCase* c : selected) {
+            const std::string dir = root + "/" + c->name;
             fs::create_directories(dir);
-            json spec = {{"topology", json::parse(c.model)}, {"weights_bin", dir + "/gen_weights.bin"}};
+            json spec = {{"topology", json::parse(c->model)}, {"weights_bin", dir + "/gen_weights.bin"}};
             std::ofstream(dir + "/gen.json") << spec.dump();
             gen_files.push_back(dir + "/gen.json");
         }
         const auto gens = run_parity_cases(gen_files, true);
         std::vector<std::string> cases;
         std::vector<std::string> names;
-        for (std::size_t i = 0; i < std::size(kCases); ++i) {
-            const auto& c = kCases[i];
+        auto add_case = [&](const std::string& key, const std::string& file, const std::string& dir, int opset) {
+            ConvertOptions o;
+            o.opset = opset;
+            try {
+                cases.push_back(prepare_parity_case(file, "", dir, 1e-4, 1e-3, o, nullptr));
+                names.push_back(key);
+            } catch (const std::exception& e) {
+                results_[key].parity = {{"error", std::string("conversion failed: ") + e.what()}};
+            }
+        };
+        for (std::size_t i = 0; i < selected.size(); ++i) {
+            const LayerCase& c = *selected[i];
             const std::string dir = root + "/" + c.name;
             if (gens[i].contains("error")) {
-                results_[c.name] = {
-                    {"error", "tfjs could not build the model: " + gens[i]["error"].get<std::string>()}};
+                for (const char* suffix : {"", "@13", "@17", ".keras"})
+                    results_[c.name + std::string(suffix)].parity = {
+                        {"error", "tfjs could not build the model: " + gens[i]["error"].get<std::string>()}};
                 continue;
             }
             std::vector<KerasWeights> weights;
@@ -256,39 +352,46 @@ public:
             }
             const std::string h5 = dir + "/model.h5";
             write_keras_h5(h5, json::parse(c.model), weights, c.keras_version, c.split_names);
-            for (int opset : {15, 13, 17}) {  // the default first; 13 and 17 change Squeeze/LayerNormalization
-                const std::string key = opset == 15 ? std::string(c.name) : cat(c.name, "@", opset);
-                ConvertOptions o;
-                o.opset = opset;
-                try {
-                    cases.push_back(prepare_parity_case(h5, "", cat(dir, "/opset", opset), 1e-4, 1e-3, o, nullptr));
-                    names.push_back(key);
-                } catch (const std::exception& e) {
-                    results_[key] = {{"error", std::string("conversion failed: ") + e.what()}};
-                }
-            }
+            for (int opset : {15, 13, 17})  // the default first; 13 and 17 change Squeeze/LayerNormalization
+                add_case(opset == 15 ? std::string(c.name) : cat(c.name, "@", opset), h5, cat(dir, "/opset", opset),
+                         opset);
+            if (std::string err = write_keras3(dir, keras3_topology(c.model), gens[i]["weights"]); !err.empty())
+                results_[c.name + std::string(".keras")].parity = {{"error", err}};
+            else
+                add_case(c.name + std::string(".keras"), dir + "/model.keras", dir + "/keras3", 15);
         }
         const auto res = run_parity_cases(cases);
         for (std::size_t i = 0; i < names.size(); ++i)
-            results_[names[i]] = res[i];
+            results_[names[i]] = {res[i], cases[i]};
     }
-    static std::map<std::string, json> results_;
+    static std::map<std::string, VariantResult> results_;
 };
 
-std::map<std::string, json> KerasLayers::results_;
+std::map<std::string, VariantResult> KerasLayers::results_;
 
-TEST_P(KerasLayers, OnnxRuntimeMatchesTfjs) {
+// Each case as Keras 2 .h5 at opsets 15 (default), 13 and 17, and as Keras 3 .keras: onnxruntime and konnx's
+// engine must both equal tfjs within atol 1e-4 + rtol 1e-3 per element.
+TEST_P(KerasLayers, OnnxRuntimeAndKonnxMatchTfjs) {
     if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-    for (const std::string suffix : {"", "@13", "@17"}) {
+    for (const std::string suffix : {"", "@13", "@17", ".keras"}) {
         const std::string key = GetParam().name + suffix;
         SCOPED_TRACE(key);
-        const auto& r = results_[key];
+        ASSERT_TRUE(results_.count(key)) << "the case did not run";
+        const auto& r = results_[key].parity;
         std::cout << "[ info ] " << key << ": " << r.dump().substr(0, 600) << "\n";
         ASSERT_FALSE(r.contains("error")) << r.dump();
         ASSERT_EQ(r.value("tfjs", ""), "ok") << r.dump();
         ASSERT_FALSE(r["outputs"].empty());
         for (const auto& o : r["outputs"])
-            EXPECT_TRUE(o.value("pass", false)) << o.dump();
+            EXPECT_TRUE(o.value("pass", false)) << "onnxruntime vs tfjs: " << o.dump();
+        const EngineCheck k = check_konnx_engine(results_[key].case_file, {1e-4, 1e-3}, {1e-4, 1e-3});
+        std::cout << "[ info ] " << key << " konnx: " << describe(k) << "\n";
+        ASSERT_TRUE(k.error.empty()) << k.error;
+        ASSERT_EQ(k.vs_tfjs.size(), r["outputs"].size());
+        for (const auto& d : k.vs_tfjs) {
+            EXPECT_TRUE(d.present) << d.name << ": no tfjs output saved";
+            EXPECT_TRUE(d.pass) << "konnx vs tfjs, " << d.name << ": " << d.detail;
+        }
     }
 }
 

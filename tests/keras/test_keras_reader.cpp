@@ -348,6 +348,7 @@ TEST(KerasReader, Keras3LegacyH5MatchesTfjs) {
     ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
     for (const auto& o : pr.result["outputs"])
         EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    EXPECT_TRUE(konnx_matches_tfjs(pr.konnx));
     EXPECT_EQ(pr.report.keras_version, "3.4.1");
 }
 
@@ -393,6 +394,7 @@ TEST(KerasReader, ExternalDataMatchesTfjs) {
     ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
     for (const auto& o : pr.result["outputs"])
         EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    EXPECT_TRUE(konnx_matches_tfjs(pr.konnx));  // konnx reads the external data too
 }
 
 }  // namespace

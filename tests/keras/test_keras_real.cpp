@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Every real Keras file in ../shared/keras-real converts to checker-valid ONNX (or, for the Lambda file,
-// fails with one message listing every Lambda layer); the ONNX run in onnxruntime matches a TensorFlow.js
-// run of the same Keras model and weights (tfjs-layers is Keras's own JS port) within atol 1e-4 + rtol 1e-3.
+// fails with one message listing every Lambda layer); the ONNX run in konnx's engine matches onnxruntime
+// (atol 1e-5 + rtol 1e-4), and both match a TensorFlow.js run of the same Keras model and weights
+// (tfjs-layers is Keras's own JS port) within atol 1e-4 + rtol 1e-3.
 #include <gtest/gtest.h>
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -73,25 +74,42 @@ TEST_P(KerasReal, ConvertsToValidOnnx) {
               << " transposes\n";
 }
 
-TEST_P(KerasReal, MatchesTfjsInOnnxRuntime) {
+// The converted ONNX runs in onnxruntime and in konnx's engine on the same seeded inputs: konnx must equal
+// onnxruntime within atol 1e-5 + rtol 1e-4, and both must equal tfjs within atol 1e-4 + rtol 1e-3 where
+// tfjs-layers can run the model.
+TEST_P(KerasReal, KonnxOnnxRuntimeAndTfjsAgree) {
     if (real_dir().empty() || !fs::exists(real_dir())) GTEST_SKIP() << "../shared/keras-real is not present";
     if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
     const RealFile& f = GetParam();
     const std::string name = fs::path(f.file).stem().string();
     const std::string dir = binary_dir() + "/keras_parity/" + name;
-    auto pr = run_keras_parity(real_dir() + "/" + f.file, f.weights ? real_dir() + "/" + f.weights : "", dir);
-    ASSERT_FALSE(pr.result.contains("error")) << pr.result.dump();
-    EXPECT_EQ(pr.result.value("ort", ""), "ok") << pr.result.dump();
-    for (const auto& o : pr.result["outputs"])
+    ConvertReport report;
+    const std::string case_file = prepare_parity_case(
+        real_dir() + "/" + f.file, f.weights ? real_dir() + "/" + f.weights : "", dir, 1e-4, 1e-3, {}, &report);
+    const nlohmann::json result = run_parity_cases({case_file})[0];
+    ASSERT_FALSE(result.contains("error")) << result.dump();
+    EXPECT_EQ(result.value("ort", ""), "ok") << result.dump();
+    for (const auto& o : result["outputs"])
         EXPECT_TRUE(o.value("finite", false)) << o.dump();
-    const std::string tfjs = pr.result.value("tfjs", "");
-    std::cout << "[ info ] " << f.file << ": tfjs " << tfjs << " " << pr.result["outputs"].dump() << "\n";
+    const std::string tfjs = result.value("tfjs", "");
+    std::cout << "[ info ] " << f.file << ": tfjs " << tfjs << " " << result["outputs"].dump() << "\n";
+
+    const EngineCheck k = check_konnx_engine(case_file, {1e-4, 1e-3}, {1e-5, 1e-4});
+    std::cout << "[ info ] " << f.file << " konnx: " << describe(k) << "\n";
+    ASSERT_TRUE(k.error.empty()) << k.error;
+    ASSERT_EQ(k.vs_ort.size(), result["outputs"].size());
+    for (const auto& d : k.vs_ort) {
+        EXPECT_TRUE(d.present) << d.name << ": no onnxruntime output saved";
+        EXPECT_TRUE(d.pass) << "konnx vs onnxruntime, " << d.name << ": " << d.detail;
+    }
     if (tfjs != "ok") {
         if (f.tfjs) ADD_FAILURE() << "tfjs could not run the model: " << tfjs;
-        GTEST_SKIP() << "tfjs cannot run this model (" << tfjs << "); ONNX ran in onnxruntime";
+        GTEST_SKIP() << "tfjs cannot run this model (" << tfjs << "); konnx matched onnxruntime";
     }
-    for (const auto& o : pr.result["outputs"])
-        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    for (const auto& o : result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << "onnxruntime vs tfjs: " << o.dump();
+    for (const auto& d : k.vs_tfjs)
+        EXPECT_TRUE(d.pass) << "konnx vs tfjs, " << d.name << ": " << d.detail;
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, KerasReal, ::testing::ValuesIn(kFiles), [](const auto& info) {

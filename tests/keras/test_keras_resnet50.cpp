@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The seed's model: keras.applications ResNet50 (include_top=False, 224x224x3, the layer names and
 // structure of keras_applications/resnet50.py) + Flatten + Dropout(0.5) + Dense(42, softmax, "softmax"),
-// written here as a Keras 2 .h5 with random weights (~110 MB). Conversion must leave at most one Transpose
-// (none with inputs_as_nchw) and be fast; onnxruntime must match tfjs on it.
+// written here as a Keras 2 .h5 with random weights (~110 MB, no node needed). Conversion must leave at
+// most one Transpose (none with inputs_as_nchw). The numeric test uses the tfjs-built seed file instead.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -146,19 +146,39 @@ TEST(KerasResNet50, ConvertsFastWithoutTransposes) {
     EXPECT_EQ(convert_keras(h5, nchw).report.transposes_left, 0);
 }
 
-// Numerics on the same network with a linear head: with random weights the softmax saturates to 0/1 and
-// would hide differences, the logits do not.
-TEST(KerasResNet50, LogitsMatchTfjs) {
+// Numerics on the seed's model as TensorFlow.js builds it (tools/node/make_seed_resnet50.mjs: the same
+// keras.applications names and structure, seeded weights, written by tools/keras_writer.py as a tf.keras .h5
+// and a Keras 3 .keras), with a linear head: with random weights the softmax saturates to 0/1 and would hide
+// differences, the logits (magnitude ~2000) do not. onnxruntime and konnx's engine must both match tfjs within
+// atol 1e-4 + rtol 1e-3 on the .h5; the .keras (same model and weights, same seeded input) must give konnx the
+// same logits against that tfjs reference.
+TEST(KerasResNet50, SeedModelMatchesTfjsInOnnxRuntimeAndKonnx) {
     if (auto why = parity_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-    const std::string dir = binary_dir() + "/keras_resnet50";
+    const std::string dir = binary_dir() + "/keras_resnet50/seed";
     fs::create_directories(dir);
+    const auto made = run_command(
+        {"/usr/bin/env", "node", source_dir() + "/tools/node/make_seed_resnet50.mjs", dir, "--head", "linear"}, 600);
+    ASSERT_EQ(made.exit_code, 0) << made.out << made.err;
     ConvertOptions one;
     one.batch_size = 1;
-    auto pr = run_keras_parity(resnet_file(dir, "linear"), "", dir + "/parity", 1e-4, 1e-3, one);
-    std::cout << "[ info ] ResNet50 parity: " << pr.result.dump() << "\n";
-    ASSERT_EQ(pr.result.value("tfjs", ""), "ok") << pr.result.dump();
-    for (const auto& o : pr.result["outputs"])
-        EXPECT_TRUE(o.value("pass", false)) << o.dump();
+    const std::string h5_case =
+        prepare_parity_case(dir + "/seed_resnet50_linear.h5", "", dir + "/parity_h5", 1e-4, 1e-3, one, nullptr);
+    const nlohmann::json result = run_parity_cases({h5_case})[0];
+    std::cout << "[ info ] ResNet50 parity: " << result.dump() << "\n";
+    ASSERT_EQ(result.value("tfjs", ""), "ok") << result.dump();
+    for (const auto& o : result["outputs"])
+        EXPECT_TRUE(o.value("pass", false)) << "onnxruntime vs tfjs: " << o.dump();
+    const EngineCheck k = check_konnx_engine(h5_case, {1e-4, 1e-3}, {1e-4, 1e-3});
+    std::cout << "[ info ] ResNet50 .h5 konnx: " << describe(k) << "\n";
+    EXPECT_TRUE(konnx_matches_tfjs(k));
+
+    const std::string keras_case =
+        prepare_parity_case(dir + "/seed_resnet50_linear.keras", "", dir + "/parity_keras", 1e-4, 1e-3, one, nullptr);
+    fs::copy_file(dir + "/parity_h5/tfjs_0.npy", dir + "/parity_keras/tfjs_0.npy",
+                  fs::copy_options::overwrite_existing);
+    const EngineCheck k3 = check_konnx_engine(keras_case, {1e-4, 1e-3}, {1e-4, 1e-3});
+    std::cout << "[ info ] ResNet50 .keras konnx: " << describe(k3) << "\n";
+    EXPECT_TRUE(konnx_matches_tfjs(k3));
 }
 
 }  // namespace

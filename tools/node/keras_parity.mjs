@@ -7,10 +7,13 @@
 //
 // CASE.json: {"onnx": path, "topology": {...Keras model JSON...}, "weights_bin": path,
 //             "weights": [{"layer": name, "shapes": [[...], ...]}], "inputs": [{"name", "file"}],
-//             "atol": 1e-4, "rtol": 1e-3, "skip_tfjs": false}
+//             "atol": 1e-4, "rtol": 1e-3, "skip_tfjs": false, "out_dir": path}
+// With out_dir, each output k is also saved as out_dir/ort_<k>.npy and out_dir/tfjs_<k>.npy (float32), so the
+// C++ test can hold konnx's own engine against both.
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { saveNpy } from './keras_export.mjs';
 
 function readNpy(path) {
   const buf = fs.readFileSync(path);
@@ -242,12 +245,74 @@ class AdditiveAttentionRef extends tf.layers.Layer {
 }
 tf.serialization.registerClass(AdditiveAttentionRef);
 
+// Keras ReLU with threshold / negative_slope (Keras 3 writes ThresholdedReLU as ReLU(threshold=theta);
+// tfjs's ReLU has only max_value): f(x) = max_value for x >= max_value, x for threshold <= x < max_value,
+// negative_slope * (x - threshold) below the threshold.
+class ReLURef extends tf.layers.Layer {
+  static className = 'ReLURef';
+  constructor(cfg) {
+    super(cfg);
+    this.maxValue = cfg.maxValue == null ? null : cfg.maxValue;
+    this.negativeSlope = cfg.negativeSlope || 0;
+    this.threshold = cfg.threshold || 0;
+  }
+  computeOutputShape(s) { return s; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const below = tf.mul(tf.sub(x, this.threshold), this.negativeSlope);
+      let y = tf.where(tf.greaterEqual(x, this.threshold), x, below);
+      if (this.maxValue != null) y = tf.minimum(y, this.maxValue);
+      return y;
+    });
+  }
+}
+tf.serialization.registerClass(ReLURef);
+
+// Keras UpSampling2D(interpolation="bilinear") from tf.keras 2.4 / Keras 3 on: tf.image.resize with half-pixel
+// centres; tfjs's own UpSampling2D follows standalone Keras (no half-pixel centres).
+class UpSampling2DHalfPixelRef extends tf.layers.Layer {
+  static className = 'UpSampling2DHalfPixelRef';
+  constructor(cfg) {
+    super(cfg);
+    this.size = cfg.size || [2, 2];
+    this.channelsFirst = cfg.dataFormat === 'channels_first';
+  }
+  computeOutputShape(s) {
+    const o = s.slice();
+    const [h, w] = this.channelsFirst ? [2, 3] : [1, 2];
+    if (o[h] != null) o[h] *= this.size[0];
+    if (o[w] != null) o[w] *= this.size[1];
+    return o;
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      let x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (this.channelsFirst) x = x.transpose([0, 2, 3, 1]);
+      let y = tf.image.resizeBilinear(x, [x.shape[1] * this.size[0], x.shape[2] * this.size[1]], false, true);
+      if (this.channelsFirst) y = y.transpose([0, 3, 1, 2]);
+      return y;
+    });
+  }
+}
+tf.serialization.registerClass(UpSampling2DHalfPixelRef);
+
+// Keras versions whose UpSampling2D bilinear samples at half-pixel centres (the converter's rule too):
+// tf.keras ("-tf" versions), Keras 2.4+ and Keras 3.
+function halfPixelUpsampling(version) {
+  const v = String(version || '1');
+  if (v.includes('-tf')) return true;
+  const [major, minor] = v.split('.').map(Number);
+  return major >= 3 || (major === 2 && minor >= 4);
+}
+
 const IDENTITY_LAYERS = new Set(['SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout',
   'GaussianNoise', 'GaussianDropout', 'ActivityRegularization']);
 
 // Swaps classes tfjs cannot build for the reference layers above (identity-at-inference layers become
 // linear activations).
 function rewriteTopology(topology) {
+  const halfPixel = halfPixelUpsampling(topology.keras_version);
   const visit = (layers) => {
     for (const l of layers) {
       if (IDENTITY_LAYERS.has(l.class_name)) {
@@ -271,6 +336,10 @@ function rewriteTopology(topology) {
           }
           return out;
         });
+      } else if (l.class_name === 'UpSampling2D' && l.config.interpolation === 'bilinear' && halfPixel) {
+        l.class_name = 'UpSampling2DHalfPixelRef';
+      } else if (l.class_name === 'ReLU' && (l.config.threshold || l.config.negative_slope)) {
+        l.class_name = 'ReLURef';
       } else if (l.class_name === 'Attention') {
         l.class_name = 'AttentionRef';
       } else if (l.class_name === 'AdditiveAttention') {
@@ -339,6 +408,11 @@ async function runCase(path) {
     result.tfjs = 'skipped';
   }
 
+  if (spec.out_dir) {
+    const f32 = (d) => (d instanceof Float32Array ? d : Float32Array.from(d, Number));
+    ortList.forEach((o, k) => saveNpy(`${spec.out_dir}/ort_${k}.npy`, f32(o.data), o.shape.map(Number)));
+    (tfList || []).forEach((t, k) => saveNpy(`${spec.out_dir}/tfjs_${k}.npy`, f32(t.data), t.shape));
+  }
   for (let k = 0; k < ortList.length; ++k) {
     const o = ortList[k];
     const entry = { name: o.name, shape: o.shape, finite: Array.from(o.data).every((v) => Number.isFinite(Number(v))) };

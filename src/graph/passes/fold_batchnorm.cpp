@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <vector>
 
 #include "graph/passes/passes.hpp"
 
@@ -31,6 +32,9 @@ bool fold_batchnorm(Model& model) {
         for (const auto& o : g.nodes[i].outputs)
             producer[o] = i;
 
+    // Folded BatchNormalization nodes are removed after the scan: erasing inside it would shift the indices
+    // in `producer` and pair a later BatchNormalization with the wrong Conv.
+    std::vector<bool> folded(g.nodes.size(), false);
     bool changed = false;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         Node& bn = g.nodes[i];
@@ -73,11 +77,18 @@ bool fold_batchnorm(Model& model) {
         conv.inputs[1] = w_name;
         conv.inputs[2] = b_name;
         conv.outputs[0] = bn.outputs[0];
-        g.nodes.erase(g.nodes.begin() + static_cast<std::ptrdiff_t>(i));
-        --i;
+        bn.outputs[0].clear();  // a later BatchNormalization reading this name finds no Conv producer here
+        folded[i] = true;
         changed = true;
     }
-    if (changed) {  // drop initializers nobody reads any more
+    if (changed) {  // drop the folded nodes, then initializers nobody reads any more
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < g.nodes.size(); ++i)
+            if (!folded[i]) {
+                if (kept != i) g.nodes[kept] = std::move(g.nodes[i]);
+                ++kept;
+            }
+        g.nodes.resize(kept);
         std::unordered_map<std::string, int> still;
         for (const auto& n : g.nodes)
             for (const auto& in : n.inputs)
