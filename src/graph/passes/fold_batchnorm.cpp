@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <vector>
 
 #include "graph/passes/passes.hpp"
 
@@ -31,6 +32,9 @@ bool fold_batchnorm(Model& model) {
         for (const auto& o : g.nodes[i].outputs)
             producer[o] = i;
 
+    // Folded BatchNormalization nodes are erased after the loop: erasing inside it would shift the node
+    // indices `producer` holds and pair a later BN with the wrong node.
+    std::vector<bool> folded(g.nodes.size(), false);
     bool changed = false;
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
         Node& bn = g.nodes[i];
@@ -41,7 +45,8 @@ bool fold_batchnorm(Model& model) {
         if (const Attribute* t = bn.find_attr("training_mode"); t && t->i != 0) continue;
         auto it = producer.find(bn.inputs[0]);
         if (it == producer.end() || uses[bn.inputs[0]] != 1) continue;
-        Node& conv = g.nodes[it->second];
+        const std::size_t conv_index = it->second;
+        Node& conv = g.nodes[conv_index];
         if (conv.op_type != "Conv" || !conv.domain.empty() || conv.inputs.size() < 2) continue;
         const Tensor* w = constant_f32(g, conv, 1);
         const Tensor* b = conv.inputs.size() > 2 ? constant_f32(g, conv, 2) : nullptr;
@@ -73,9 +78,18 @@ bool fold_batchnorm(Model& model) {
         conv.inputs[1] = w_name;
         conv.inputs[2] = b_name;
         conv.outputs[0] = bn.outputs[0];
-        g.nodes.erase(g.nodes.begin() + static_cast<std::ptrdiff_t>(i));
-        --i;
+        producer[bn.outputs[0]] = conv_index;
+        folded[i] = true;
         changed = true;
+    }
+    if (changed) {
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < g.nodes.size(); ++i)
+            if (!folded[i]) {
+                if (kept != i) g.nodes[kept] = std::move(g.nodes[i]);  // never self-move: it empties a Node
+                ++kept;
+            }
+        g.nodes.resize(kept);
     }
     if (changed) {  // drop initializers nobody reads any more
         std::unordered_map<std::string, int> still;
