@@ -1,6 +1,6 @@
-#include <konnx/konnx.hpp>
 #include <algorithm>
 #include <iostream>
+#include <konnx/konnx.hpp>
 
 int main(int argc, char** argv) try {  // konnx_api_example MODEL.h5 OUT.onnx
     if (argc != 3) return 64;

@@ -40,5 +40,8 @@ echo "\$ konnx classify build/fish/fish-resnet50.onnx 3_001_0.bmp --labels label
 "$KONNX" classify "$OUT/fish-resnet50.onnx" 3_001_0.bmp --labels labels.txt
 
 say "4. Time it (the seed: comparison.py = mean of 10 runs, 3 times; time python main.py = load + one run)"
-echo "\$ konnx bench build/fish/fish-resnet50.onnx --runs 10 --repeat 3 --cold"
-"$KONNX" bench "$OUT/fish-resnet50.onnx" --runs 10 --repeat 3 --cold
+echo "\$ konnx bench build/fish/fish-resnet50.onnx --runs 10 --repeat 3"
+"$KONNX" bench "$OUT/fish-resnet50.onnx" --runs 10 --repeat 3
+echo
+echo "\$ konnx bench build/fish/fish-resnet50.onnx --runs 3 --repeat 1 --cold     # 3 fresh processes"
+"$KONNX" bench "$OUT/fish-resnet50.onnx" --runs 3 --repeat 1 --cold

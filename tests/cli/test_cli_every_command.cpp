@@ -45,8 +45,8 @@ std::string slurp(const fs::path& path) {
 }
 
 /// "image" float32 `dims` -> Relu -> "scores" (each score is the pixel value fed, so expectations are ours).
-std::string relu_model(const std::string& name, const std::vector<int64_t>& dims,
-                       DType dtype = DType::kFloat32, int inputs = 1) {
+std::string relu_model(const std::string& name, const std::vector<int64_t>& dims, DType dtype = DType::kFloat32,
+                       int inputs = 1) {
     graph::Model m;
     m.opsets.push_back({"", 13});
     m.producer_name = "konnx-test";
@@ -102,7 +102,9 @@ struct Command {
 
 std::vector<Command> commands(const std::string& image) {
     return {{"convert", {"{MODEL}", "-o", (dir() / "out.onnx").string()}, ".h5"},
-            {"run", {"{MODEL}", "-q", "--output-dir", (dir() / "run_out").string()}, ".onnx"},  // -q: no random-input warning
+            {"run",
+             {"{MODEL}", "-q", "--output-dir", (dir() / "run_out").string()},
+             ".onnx"},  // -q: no random-input warning
             {"classify", {"{MODEL}", image}, ".onnx"},
             {"bench", {"{MODEL}", "--runs", "2", "--repeat", "1"}, ".onnx"},
             {"inspect", {"{MODEL}"}, ".onnx"}};
@@ -192,12 +194,12 @@ TEST(CliClassifyImages, ZeroSizeAndCorruptImagesOfEveryFormat) {
         {"zero.bmp", ""},
         {"zero.jpg", ""},
         {"zero.ppm", ""},
-        {"half.png", png.substr(0, png.size() / 2)},             // IDAT cut in the middle, no IEND
-        {"header_only.bmp", bmp.substr(0, 30)},                  // cut inside the info header
-        {"no_pixels.bmp", bmp.substr(0, 54 + 4 * 256)},          // headers and palette, no pixel rows
+        {"half.png", png.substr(0, png.size() / 2)},     // IDAT cut in the middle, no IEND
+        {"header_only.bmp", bmp.substr(0, 30)},          // cut inside the info header
+        {"no_pixels.bmp", bmp.substr(0, 54 + 4 * 256)},  // headers and palette, no pixel rows
         {"bad_bpp.bmp", bad_bpp},
-        {"soi_only.jpg", std::string("\xff\xd8\xff\xd9", 4)},   // JPEG start + end markers, no frame
-        {"bad_maxval.pgm", "P5\n2 2\n0\n\x01\x02\x03\x04"},      // maxval 0
+        {"soi_only.jpg", std::string("\xff\xd8\xff\xd9", 4)},  // JPEG start + end markers, no frame
+        {"bad_maxval.pgm", "P5\n2 2\n0\n\x01\x02\x03\x04"},    // maxval 0
         {"png_magic_then_text.png", "\x89PNG\r\n\x1a\nthis is not a chunk"},
     };
     for (const auto& b : bad) {
@@ -242,26 +244,24 @@ TEST(CliClassifyImages, ChannelCountsAreAdaptedOrRejected) {
         EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model(name, dims), png}), 65, "channel")) << name;
     }
     // Forcing a layout that puts 8 in the channel slot.
-    EXPECT_TRUE(one_line_error(
-        konnx_cli({"classify", relu_model("rgb8c", {1, 8, 8, 3}), png, "--layout", "nchw"}), 65, "channels"));
+    EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model("rgb8c", {1, 8, 8, 3}), png, "--layout", "nchw"}), 65,
+                               "channels"));
 }
 
 TEST(CliClassifyModels, InputsThatAreNotImages) {
     const std::string png = (kFashion / "6_shirt_idx4.png").string();
     EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model("vector", {1, 784}), png}), 65, "not 4-D"));
     EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model("video", {1, 4, 8, 8, 3}), png}), 65, "not 4-D"));
-    EXPECT_TRUE(
-        one_line_error(konnx_cli({"classify", relu_model("two_inputs", {1, 8, 8, 3}, DType::kFloat32, 2), png}), 65,
-                       "2 inputs"));
-    EXPECT_TRUE(
-        one_line_error(konnx_cli({"classify", relu_model("batch4", {4, 8, 8, 3}), png}), 69, "batch of 4"));
+    EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model("two_inputs", {1, 8, 8, 3}, DType::kFloat32, 2), png}),
+                               65, "2 inputs"));
+    EXPECT_TRUE(one_line_error(konnx_cli({"classify", relu_model("batch4", {4, 8, 8, 3}), png}), 69, "batch of 4"));
     // A Keras model whose input is a feature vector: Dense(3) on [None, 4].
     const std::string dense = (dir() / "dense.h5").string();
-    konnx::test::write_keras_h5(dense, nlohmann::json::parse(R"({"class_name":"Sequential","config":{"name":"s",
+    konnx::test::write_keras_h5(
+        dense, nlohmann::json::parse(R"({"class_name":"Sequential","config":{"name":"s",
         "layers":[{"class_name":"Dense","config":{"name":"d","units":3,"activation":"softmax",
         "batch_input_shape":[null,4]}}]}})"),
-                                {{"d", {"kernel", "bias"}, {Tensor::zeros(DType::kFloat32, {4, 3}),
-                                                            Tensor::zeros(DType::kFloat32, {3})}}});
+        {{"d", {"kernel", "bias"}, {Tensor::zeros(DType::kFloat32, {4, 3}), Tensor::zeros(DType::kFloat32, {3})}}});
     auto r = konnx_cli({"classify", dense, png});
     EXPECT_TRUE(one_line_error(r, 65, "not 4-D"));
     EXPECT_NE(r.err.find("[N,H,W,C]"), std::string::npos) << r.err;  // says what classify needs
@@ -284,11 +284,10 @@ TEST(CliEveryCommand, InputAndOutputFileErrors) {
     }
     // Outputs that cannot be created: 73.
     const std::string blocker = write("a_file", "x");
-    EXPECT_TRUE(one_line_error(konnx_cli({"convert", (kFashion / "fashion_mnist_cnn.h5").string(), "-o",
-                                          blocker + "/sub/out.onnx"}),
-                               73));
+    EXPECT_TRUE(one_line_error(
+        konnx_cli({"convert", (kFashion / "fashion_mnist_cnn.h5").string(), "-o", blocker + "/sub/out.onnx"}), 73));
     EXPECT_TRUE(one_line_error(konnx_cli({"run", model, "--output-dir", blocker + "/sub"}), 73));
-    EXPECT_TRUE(one_line_error(konnx_cli({"classify", model, (kFashion / "6_shirt_idx4.png").string(),
-                                          "--save-input", blocker + "/sub/x.npy"}),
+    EXPECT_TRUE(one_line_error(konnx_cli({"classify", model, (kFashion / "6_shirt_idx4.png").string(), "--save-input",
+                                          blocker + "/sub/x.npy"}),
                                73));
 }

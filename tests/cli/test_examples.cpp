@@ -108,7 +108,8 @@ TEST(ExamplesDemo, ClassifiesEverySampleCorrectlyAndFailsWhenALabelIsWrong) {
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(r.err, "");
     // 12 result blocks: a path line, then 5 lines "    d.ddd  label".
-    const std::regex block(R"(examples/fashion_mnist/[0-9]_[a-z_]+_idx[0-9]\.(png|bmp)\n(    [01]\.[0-9]{3}  [^\n]+\n){5})");
+    const std::regex block(
+        R"(examples/fashion_mnist/[0-9]_[a-z_]+_idx[0-9]\.(png|bmp)\n(    [01]\.[0-9]{3}  [^\n]+\n){5})");
     const auto n = std::distance(std::sregex_iterator(r.out.begin(), r.out.end(), block), std::sregex_iterator());
     EXPECT_EQ(n, 12) << r.out;
     EXPECT_NE(r.out.find("all 12 images classified correctly"), std::string::npos) << r.out;
@@ -174,8 +175,9 @@ TEST(ExamplesApi, RunsAndAgreesWithOnnxRuntime) {
     ASSERT_EQ(o.exit_code, 0) << o.err;
     const auto info = nlohmann::json::parse(o.out);
     const auto& first = info["outputs"][0];
-    const konnx::Tensor theirs = konnx::read_npy(
-        first.contains("file") ? first["file"].get<std::string>() : (out / (first["name"].get<std::string>() + ".npy")).string());
+    const konnx::Tensor theirs =
+        konnx::read_npy(first.contains("file") ? first["file"].get<std::string>()
+                                               : (out / (first["name"].get<std::string>() + ".npy")).string());
     const auto p = theirs.span<float>();
     const auto best = std::max_element(p.begin(), p.end()) - p.begin();
     EXPECT_EQ(ours_class, best);
