@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/npy.hpp"
 #include "keras/h5_writer.hpp"
@@ -23,14 +24,14 @@ using konnx::test::run_command;
 
 namespace {
 
+/// A fresh folder per test (ctest runs tests in parallel processes).
 fs::path dir() {
-    static const fs::path d = [] {
-        const fs::path p = fs::path(konnx::test::binary_dir()) / "test_tmp" / "cli_every_command";
-        fs::remove_all(p);
-        fs::create_directories(p);
-        return p;
-    }();
-    return d;
+    const fs::path p = fs::path(konnx::test::binary_dir()) / "test_tmp" / "cli_every_command" /
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    static bool cleaned = false;
+    if (!std::exchange(cleaned, true)) fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
 }
 
 std::string write(const std::string& name, const std::string& bytes) {
