@@ -41,6 +41,11 @@ CommandRunner setup_run(CLI::App& app) {
         so.threads = opt->threads;
         so.optimization_level = opt->opt_level;
         Session session = open_model(opt->model, so);
+        if (!opt->output_dir.empty()) {  // before any warning or inference: fail fast
+            struct stat st {};
+            if (::stat(opt->output_dir.c_str(), &st) != 0 && ::mkdir(opt->output_dir.c_str(), 0755) != 0)
+                fail(ErrorCode::kCannotCreate, "cannot create output folder ", opt->output_dir);
+        }
 
         std::vector<std::pair<std::string, Tensor>> feeds;
         for (const auto& spec : opt->inputs) {
@@ -59,11 +64,6 @@ CommandRunner setup_run(CLI::App& app) {
         }
 
         const auto outputs = session.run(feeds);
-        if (!opt->output_dir.empty()) {
-            struct stat st {};
-            if (::stat(opt->output_dir.c_str(), &st) != 0 && ::mkdir(opt->output_dir.c_str(), 0755) != 0)
-                fail(ErrorCode::kCannotCreate, "cannot create output folder ", opt->output_dir);
-        }
         nlohmann::json report;
         report["model"] = opt->model;
         report["outputs"] = nlohmann::json::array();

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/dispatch.hpp"
+#include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/half.hpp"
 #include "core/npy.hpp"
@@ -16,6 +17,8 @@ namespace konnx::cli {
 
 Tensor read_tensor_file(const std::string& path) {
     const auto bytes = read_file(path);
+    // An empty file parses as an empty TensorProto; say what it is instead.
+    if (bytes.empty()) fail(ErrorCode::kInvalidModel, path, ": empty file (expected a .npy or a TensorProto .pb)");
     const bool npy = bytes.size() >= 6 && std::equal(bytes.begin(), bytes.begin() + 6, "\x93NUMPY",
                                                      [](std::byte b, char c) { return static_cast<char>(b) == c; });
     try {
