@@ -19,4 +19,15 @@ bool fold_batchnorm(Model& model);
 /// Composes, folds and cancels Transposes (see cancel_transposes.cpp); true if the graph changed.
 bool cancel_transposes(Model& model);
 
+/// Conv followed by an activation -> FusedConv with that activation (fuse_conv_activation.cpp).
+bool fuse_conv_activation(Model& model);
+
+/// Add(Conv(...), z) of one shape -> FusedConv with residual input z (fuse_conv_add.cpp); needs
+/// fixed graph input shapes.
+bool fuse_conv_add(Model& model);
+
+/// Keeps conv activations in `layout` ("NHWC", "nChw8c" or "nChw16c": oneDNN's preferred one) from
+/// conv to conv, with Reorders only at the region's edges (propagate_layouts.cpp).
+bool propagate_layouts(Model& model, const std::string& layout);
+
 }  // namespace konnx::graph
