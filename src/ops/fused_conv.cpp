@@ -87,8 +87,7 @@ FusedShape fused_shape(const NodeContext& ctx) {
     std::vector<ValueFacts> facts(ctx.num_inputs());
     for (std::size_t i = 0; i < facts.size(); ++i)
         if (ctx.has_input(i)) facts[i] = {ctx.input_dtype(i), ctx.input_shape(i), ctx.input_value(i)};
-    facts[0].shape =
-        logical_shape(ctx, facts[0].shape, f.x_layout, w[1] * ctx.attr_int("group", 1), "input X");
+    facts[0].shape = logical_shape(ctx, facts[0].shape, f.x_layout, w[1] * ctx.attr_int("group", 1), "input X");
     f.conv = conv_shape(NodeContext(ctx.node(), ctx.opset(), facts));
     f.y_logical = {f.conv.batch, f.conv.out_channels};
     for (int64_t d : f.conv.window.model_dims(f.conv.window.out))
@@ -118,7 +117,8 @@ std::unique_ptr<Kernel> make_onednn(const FusedShape& f, const KernelInit& init)
     p.has_sum = f.has_sum;
     append_onednn(f.post_activation, p.post_sum);
     dnn::Layout layout = dnn::Layout::kGiven;
-    if (f.x_layout == ActivationLayout::kPlain && f.y_layout == ActivationLayout::kPlain) {  // as Conv: 1x1 on plain buffers, wider kernels blocked inside
+    if (f.x_layout == ActivationLayout::kPlain &&
+        f.y_layout == ActivationLayout::kPlain) {  // as Conv: 1x1 on plain buffers, wider kernels blocked inside
         const bool pointwise = std::all_of(p.kernel.begin(), p.kernel.end(), [](int64_t k) { return k == 1; });
         layout = pointwise && p.groups == 1 ? dnn::Layout::kPlain : dnn::Layout::kAuto;
     }
@@ -191,7 +191,10 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_fused_conv(OpRegistry& registry) {
-    registry.add({.name = "FusedConv", .domain = graph::kInternalDomain, .since_version = 1, .infer = infer,
+    registry.add({.name = "FusedConv",
+                  .domain = graph::kInternalDomain,
+                  .since_version = 1,
+                  .infer = infer,
                   .make_kernel = make});
 }
 

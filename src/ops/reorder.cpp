@@ -51,7 +51,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                 std::size_t scratch_bytes() const override { return layout.total(); }
             };
             const dnn::dims dims(s.logical.begin(), s.logical.end());
-            return std::make_unique<OneDnnReorder>(dnn::activation_desc(dims, s.from), dnn::activation_desc(dims, s.to));
+            return std::make_unique<OneDnnReorder>(dnn::activation_desc(dims, s.from),
+                                                   dnn::activation_desc(dims, s.to));
         } catch (const dnnl::error&) {
             // no oneDNN reorder for these layouts: the loops below
         }
@@ -77,8 +78,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reorder(OpRegistry& registry) {
-    registry.add({.name = "Reorder", .domain = graph::kInternalDomain, .since_version = 1, .infer = infer,
-                  .make_kernel = make});
+    registry.add(
+        {.name = "Reorder", .domain = graph::kInternalDomain, .since_version = 1, .infer = infer, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

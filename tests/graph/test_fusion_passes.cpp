@@ -39,10 +39,11 @@ Node node(std::string op, std::vector<std::string> in, std::vector<std::string> 
 }
 
 // A Conv with weights "<out>_w" [m, c/group, k, k] and bias "<out>_b", padding k/2.
-Node conv(Model& m, const std::string& in, const std::string& out, int64_t c, int64_t mch, int64_t k,
-          int64_t group = 1, int64_t stride = 1) {
-    m.graph.initializers[out + "_w"] = random_tensor({mch, c / group, k, k}, static_cast<uint32_t>(out.size() * 31 + mch),
-                                                     1.f / std::sqrt(static_cast<float>(c / group * k * k)));
+Node conv(Model& m, const std::string& in, const std::string& out, int64_t c, int64_t mch, int64_t k, int64_t group = 1,
+          int64_t stride = 1) {
+    m.graph.initializers[out + "_w"] =
+        random_tensor({mch, c / group, k, k}, static_cast<uint32_t>(out.size() * 31 + mch),
+                      1.f / std::sqrt(static_cast<float>(c / group * k * k)));
     m.graph.initializers[out + "_b"] = random_tensor({mch}, static_cast<uint32_t>(mch + 7), 0.1f);
     Node n = node("Conv", {in, out + "_w", out + "_b"}, {out});
     n.set_attr("pads", Attribute::of_ints({k / 2, k / 2, k / 2, k / 2}));
@@ -53,7 +54,7 @@ Node conv(Model& m, const std::string& in, const std::string& out, int64_t c, in
 
 Model model_with_input(Shape x) {
     Model m;
-    m.opsets.push_back({"", 13});
+    m.opsets.push_back({"", 14});
     std::vector<Dim> dims;
     for (int64_t d : x)
         dims.push_back(Dim{d, ""});
@@ -117,14 +118,15 @@ TEST_P(FuseConvActivation, FoldsTheActivationIntoTheConv) {
     expect_levels_agree(original, random_tensor({1, 8, 9, 9}, 3, 2.f));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Passes, FuseConvActivation,
-    ::testing::Values(ActivationCase{"Relu", {}, {}},
-                      ActivationCase{"LeakyRelu", {{"alpha", Attribute::of_float(0.1f)}}, {0.1f}},
-                      ActivationCase{"Clip", {}, {-0.25f, 0.5f}}, ActivationCase{"Sigmoid", {}, {}},
-                      ActivationCase{"HardSigmoid", {}, {0.2f, 0.5f}}, ActivationCase{"HardSwish", {}, {}},
-                      ActivationCase{"Tanh", {}, {}}, ActivationCase{"Elu", {{"alpha", Attribute::of_float(0.7f)}}, {0.7f}}),
-    [](const auto& info) { return info.param.op; });
+INSTANTIATE_TEST_SUITE_P(Passes, FuseConvActivation,
+                         ::testing::Values(ActivationCase{"Relu", {}, {}},
+                                           ActivationCase{"LeakyRelu", {{"alpha", Attribute::of_float(0.1f)}}, {0.1f}},
+                                           ActivationCase{"Clip", {}, {-0.25f, 0.5f}},
+                                           ActivationCase{"Sigmoid", {}, {}},
+                                           ActivationCase{"HardSigmoid", {}, {0.2f, 0.5f}},
+                                           ActivationCase{"HardSwish", {}, {}}, ActivationCase{"Tanh", {}, {}},
+                                           ActivationCase{"Elu", {{"alpha", Attribute::of_float(0.7f)}}, {0.7f}}),
+                         [](const auto& info) { return info.param.op; });
 
 TEST(FuseConvActivation, LeavesActivationsWithOtherReaders) {
     Model m = model_with_input({1, 4, 5, 5});
@@ -218,10 +220,10 @@ TEST_P(PropagateLayouts, DepthwiseBlockWithPaddedChannels) {
     Model m = model_with_input({1, 3, 16, 16});
     m.graph.initializers["zero"] = Tensor::from_vector<float>({}, {0.f});
     m.graph.initializers["six"] = Tensor::from_vector<float>({}, {6.f});
-    m.graph.nodes = {conv(m, "x", "stem", 3, 24, 3, 1, 2), node("Clip", {"stem", "zero", "six"}, {"s6"}),
-                     conv(m, "s6", "e", 24, 144, 1),       node("Clip", {"e", "zero", "six"}, {"e6"}),
+    m.graph.nodes = {conv(m, "x", "stem", 3, 24, 3, 1, 2),  node("Clip", {"stem", "zero", "six"}, {"s6"}),
+                     conv(m, "s6", "e", 24, 144, 1),        node("Clip", {"e", "zero", "six"}, {"e6"}),
                      conv(m, "e6", "dw", 144, 144, 3, 144), node("Clip", {"dw", "zero", "six"}, {"dw6"}),
-                     conv(m, "dw6", "p", 144, 24, 1),      node("Add", {"p", "s6"}, {"y"})};
+                     conv(m, "dw6", "p", 144, 24, 1),       node("Add", {"p", "s6"}, {"y"})};
     const Model original = m;
     optimize(m, 1);
     EXPECT_EQ(count_op(m, "FusedConv"), 4u);

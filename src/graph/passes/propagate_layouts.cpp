@@ -75,9 +75,8 @@ bool propagate_layouts(Model& model, const std::string& layout) {
     const auto region_reads = [&](const std::string& v) {
         auto it = uses.readers.find(v);
         if (it == uses.readers.end()) return false;
-        return std::any_of(it->second.begin(), it->second.end(), [&](auto& r) {
-            return region[r.first] && (r.second == 0 || r.second == 3);
-        });
+        return std::any_of(it->second.begin(), it->second.end(),
+                           [&](auto& r) { return region[r.first] && (r.second == 0 || r.second == 3); });
     };
     const auto from_region = [&](const std::string& v) {
         auto p = uses.producer.find(v);

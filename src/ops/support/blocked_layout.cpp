@@ -13,12 +13,12 @@ int64_t block_of(ActivationLayout layout) {
 // Offset of element (b, ch, p) of a [n, c, hw] tensor stored in `layout`.
 int64_t offset(ActivationLayout layout, int64_t c, int64_t hw, int64_t b, int64_t ch, int64_t p) {
     switch (layout) {
-    case ActivationLayout::kPlain: return (b * c + ch) * hw + p;
-    case ActivationLayout::kChannelsLast: return (b * hw + p) * c + ch;
-    default: {
-        const int64_t block = block_of(layout), cb = (c + block - 1) / block;
-        return ((b * cb + ch / block) * hw + p) * block + ch % block;
-    }
+        case ActivationLayout::kPlain: return (b * c + ch) * hw + p;
+        case ActivationLayout::kChannelsLast: return (b * hw + p) * c + ch;
+        default: {
+            const int64_t block = block_of(layout), cb = (c + block - 1) / block;
+            return ((b * cb + ch / block) * hw + p) * block + ch % block;
+        }
     }
 }
 
@@ -35,10 +35,10 @@ ActivationLayout layout_attr(const NodeContext& ctx, const char* name) {
 
 const char* layout_name(ActivationLayout layout) {
     switch (layout) {
-    case ActivationLayout::kPlain: return "NCHW";
-    case ActivationLayout::kChannelsLast: return "NHWC";
-    case ActivationLayout::kBlocked8: return "nChw8c";
-    case ActivationLayout::kBlocked16: return "nChw16c";
+        case ActivationLayout::kPlain: return "NCHW";
+        case ActivationLayout::kChannelsLast: return "NHWC";
+        case ActivationLayout::kBlocked8: return "nChw8c";
+        case ActivationLayout::kBlocked16: return "nChw16c";
     }
     return "NCHW";
 }
