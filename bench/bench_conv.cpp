@@ -96,8 +96,9 @@ void BM_ConvOneDnn(benchmark::State& state) {
     const std::vector<float> w = random_values(s.m * s.c / s.groups * s.k * s.k), b = random_values(s.m),
                              x = random_values(padded(s.c) * s.h * s.w), z = random_values(padded(s.m) * s.h * s.w);
     std::vector<float> y(static_cast<std::size_t>(padded(s.m) * s.h * s.w));
-    const dnn::Layout layouts[] = {dnn::Layout::kPlain, dnn::Layout::kAuto, dnn::Layout::kGiven};
-    const auto given = dnn::preferred_activation_layout();
+    const dnn::Layout layouts[] = {dnn::Layout::kPlain, dnn::Layout::kAuto, dnn::Layout::kGiven, dnn::Layout::kGiven};
+    p.winograd = layout == 3;
+    const auto given = layout == 3 ? dnn::ActivationLayout::kBlocked16 : dnn::preferred_activation_layout();
     const dnn::Conv conv(p, w.data(), layouts[layout], given, given);
     std::vector<std::byte> scratch(conv.scratch_bytes() + 64);
     auto* aligned = reinterpret_cast<std::byte*>((reinterpret_cast<std::uintptr_t>(scratch.data()) + 63) / 64 * 64);
@@ -107,14 +108,16 @@ void BM_ConvOneDnn(benchmark::State& state) {
     state.SetLabel(conv.impl_name());
 }
 // args: spec, layout (0 = plain NCHW in the primitive, 1 = oneDNN's choice with reorders, 2 = oneDNN's
-// preferred layout in and out, as propagate_layouts sets it), epilogue (0 = bias, 1 = bias + ReLU, 2 = bias + residual
-// add + ReLU)
+// preferred layout in and out, as propagate_layouts sets it, 3 = nChw16c with Winograd), epilogue (0 = bias, 1 = bias +
+// ReLU, 2 = bias + residual add + ReLU)
 BENCHMARK(BM_ConvOneDnn)
     ->Args({0, 0, 0})
     ->Args({0, 1, 0})
     ->Args({0, 2, 0})
     ->Args({0, 2, 1})
     ->Args({0, 2, 2})
+    ->Args({0, 3, 0})
+    ->Args({0, 3, 1})
     ->Args({1, 0, 0})
     ->Args({1, 1, 0})
     ->Args({1, 2, 0})

@@ -12,6 +12,9 @@
 //                                   HardSigmoid {alpha, beta}, others {};
 //     x_layout, y_layout            string, "NCHW" (default), "NHWC", "nChw8c" or "nChw16c"
 //                                   (src/ops/support/blocked_layout.hpp). Z is stored like Y.
+//     algorithm                     string, "direct" (default) or "winograd" (oneDNN's Winograd
+//                                   when it has a kernel for the conv, else direct; the reference
+//                                   kernel always computes the direct sum).
 //
 // Reorder(X) -> Y                                               (src/ops/reorder.cpp)
 //   The same 2-D NCHW tensor in another layout. Attributes: from_layout, to_layout (as above) and

@@ -74,6 +74,7 @@ struct FusedShape {
     Shape y_logical;
     Activation activation, post_activation;
     bool has_sum = false;
+    bool winograd = false;
 };
 
 FusedShape fused_shape(const NodeContext& ctx) {
@@ -96,6 +97,10 @@ FusedShape fused_shape(const NodeContext& ctx) {
               "NHWC and blocked layouts are for 2-D convolutions");
     f.activation = read_activation(ctx, "activation", "activation_params");
     f.post_activation = read_activation(ctx, "post_activation", "post_activation_params");
+    const std::string algorithm = ctx.attr_string("algorithm", "direct");
+    ctx.check(algorithm == "direct" || algorithm == "winograd", "algorithm must be direct or winograd, got '",
+              algorithm, "'");
+    f.winograd = algorithm == "winograd";
     f.has_sum = ctx.has_input(3);
     if (f.has_sum) {
         const Shape expected = physical_shape(f.y_logical, f.y_layout);
@@ -116,6 +121,7 @@ std::unique_ptr<Kernel> make_onednn(const FusedShape& f, const KernelInit& init)
     append_onednn(f.activation, p.pre_sum);
     p.has_sum = f.has_sum;
     append_onednn(f.post_activation, p.post_sum);
+    p.winograd = f.winograd;
     dnn::Layout layout = dnn::Layout::kGiven;
     if (f.x_layout == ActivationLayout::kPlain &&
         f.y_layout == ActivationLayout::kPlain) {  // as Conv: 1x1 on plain buffers, wider kernels blocked inside

@@ -10,6 +10,7 @@
 
 #include "graph/internal_ops.hpp"
 #include "graph/passes/passes.hpp"
+#include "runtime/optimize_context.hpp"
 #include "support/test_support.hpp"
 
 using namespace konnx;
@@ -146,7 +147,7 @@ Model residual_model() {
 TEST(FuseConvAdd, FoldsResidualAddAndFollowingRelu) {
     Model m = residual_model();
     const Model original = m;
-    EXPECT_TRUE(fuse_conv_add(m));
+    EXPECT_TRUE(fuse_conv_add(m, runtime::infer_value_types(m)));
     EXPECT_TRUE(fuse_conv_activation(m));
     ASSERT_EQ(m.graph.nodes.size(), 2u);
     const Node& f = m.graph.nodes[1];  // takes the Add's place, after "b"
@@ -163,19 +164,20 @@ TEST(FuseConvAdd, KeepsBroadcastingAdds) {
     Model m = model_with_input({1, 4, 6, 6});
     m.graph.initializers["shift"] = random_tensor({4, 1, 1}, 9);
     m.graph.nodes = {conv(m, "x", "c", 4, 4, 3), node("Add", {"c", "shift"}, {"y"})};
-    EXPECT_FALSE(fuse_conv_add(m));
+    EXPECT_FALSE(fuse_conv_add(m, runtime::infer_value_types(m)));
     EXPECT_EQ(m.graph.nodes.size(), 2u);
 }
 
 TEST(FuseConvAdd, NeedsFixedShapes) {
     Model m = residual_model();
     m.graph.inputs[0].shape[0] = Dim{-1, "N"};
-    EXPECT_FALSE(fuse_conv_add(m));
+    EXPECT_FALSE(fuse_conv_add(m, runtime::infer_value_types(m)));
 }
 
 // Runs a model the passes already rewrote (internal ops, layouts fixed) at level 0 (reference
 // FusedConv/Reorder kernels) and level 2 (oneDNN in those layouts), against the original at level 0.
-void expect_rewritten_agrees(const Model& rewritten, const Model& original, const Tensor& x) {
+void expect_rewritten_agrees(const Model& rewritten, const Model& original, const Tensor& x, double rtol = 1e-4,
+                             double atol = 1e-5) {
     SessionOptions reference;
     reference.optimization_level = 0;
     reference.threads = 1;
@@ -184,7 +186,7 @@ void expect_rewritten_agrees(const Model& rewritten, const Model& original, cons
         SessionOptions options = reference;
         options.optimization_level = level;
         const Tensor got = session_from_model(rewritten, options).run({{"x", x}})[0];
-        EXPECT_TRUE(tensors_close(got, want, 1e-4, 1e-5)) << "level " << level;
+        EXPECT_TRUE(tensors_close(got, want, rtol, atol)) << "level " << level;
     }
 }
 
@@ -196,7 +198,7 @@ TEST_P(PropagateLayouts, KeepsConvChainsInTheLayoutWithReordersOnlyAtTheEdges) {
     m.graph.nodes.push_back(conv(m, "r", "d", 32, 32, 3));
     m.graph.nodes.push_back(node("GlobalAveragePool", {"d"}, {"y"}));
     const Model original = m;
-    optimize(m, 1);
+    optimize(m, 1, runtime::optimize_context());
     EXPECT_TRUE(propagate_layouts(m, GetParam()));
     // 3 convs (one with the residual and Relu fused); Reorders: the input into the layout (read by
     // two convs, converted once), the last conv's output back to plain for the pool; none between.
@@ -225,7 +227,7 @@ TEST_P(PropagateLayouts, DepthwiseBlockWithPaddedChannels) {
                      conv(m, "e6", "dw", 144, 144, 3, 144), node("Clip", {"dw", "zero", "six"}, {"dw6"}),
                      conv(m, "dw6", "p", 144, 24, 1),       node("Add", {"p", "s6"}, {"y"})};
     const Model original = m;
-    optimize(m, 1);
+    optimize(m, 1, runtime::optimize_context());
     EXPECT_EQ(count_op(m, "FusedConv"), 4u);
     EXPECT_EQ(count_op(m, "Clip"), 0u);
     EXPECT_EQ(count_op(m, "Add"), 0u);
@@ -233,6 +235,24 @@ TEST_P(PropagateLayouts, DepthwiseBlockWithPaddedChannels) {
     EXPECT_EQ(count_op(m, "Reorder"), 2u);  // the image in, the graph output back to plain
     expect_rewritten_agrees(m, original, random_tensor({1, 3, 16, 16}, 8, 3.f));
     expect_levels_agree(original, random_tensor({1, 3, 16, 16}, 8, 3.f));
+}
+
+// Winograd trades exact summation order for fewer multiplies: the rewritten graph must stay within
+// the tolerance the model tests use against PyTorch (rtol 1e-3, atol 1e-4).
+TEST(PropagateLayoutsWinograd, MarksOnly3x3Stride1ConvsAndStaysAccurate) {
+    Model m = residual_model();
+    m.graph.nodes.back().outputs[0] = "r";
+    m.graph.nodes.push_back(conv(m, "r", "d", 32, 32, 3));
+    m.graph.nodes.push_back(conv(m, "d", "e", 32, 32, 3, 1, 2));  // stride 2: direct
+    m.graph.nodes.push_back(node("GlobalAveragePool", {"e"}, {"y"}));
+    const Model original = m;
+    optimize(m, 1, runtime::optimize_context());
+    EXPECT_TRUE(propagate_layouts(m, "nChw16c", true));
+    std::vector<std::string> winograd;
+    for (const Node& n : m.graph.nodes)
+        if (const Attribute* a = n.find_attr("algorithm"); a && a->s == "winograd") winograd.push_back(n.name);
+    EXPECT_EQ(winograd, (std::vector<std::string>{"a", "d"}));  // not the 1x1 "b", not the strided "e"
+    expect_rewritten_agrees(m, original, random_tensor({1, 16, 10, 10}, 11), 1e-3, 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Passes, PropagateLayouts, ::testing::Values("NHWC", "nChw16c", "nChw8c"));

@@ -8,9 +8,8 @@
 
 namespace konnx::graph {
 
-bool fuse_conv_add(Model& model) {
+bool fuse_conv_add(Model& model, const ValueTypes& types) {
     Graph& g = model.graph;
-    const auto types = infer_value_types(model);
     if (types.empty()) return false;
     const ValueUses uses(g);
     std::vector<bool> dead(g.nodes.size(), false);

@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "graph/internal_ops.hpp"
-#include "ops/support/op.hpp"
 
 namespace konnx::graph {
 
@@ -55,52 +54,16 @@ void make_fused_conv(Model& model, Node& n) {
     if (!model.opset(kInternalDomain)) model.opsets.push_back({kInternalDomain, kInternalOpset});
 }
 
-std::unordered_map<std::string, ValueType> infer_value_types(const Model& model) {
-    std::unordered_map<std::string, ValueType> types;
-    const Graph& g = model.graph;
-    for (const auto& [name, t] : g.initializers)
-        types[name] = {t.dtype(), t.shape()};
-    for (const ValueInfo* in : g.runtime_inputs()) {
-        if (!in->has_shape) return {};
-        Shape shape;
-        for (const Dim& d : in->shape) {
-            if (!d.is_fixed()) return {};
-            shape.push_back(d.size);
-        }
-        types[in->name] = {in->dtype, shape};
-    }
-    const auto& registry = ops::OpRegistry::global();
-    std::vector<ops::ValueFacts> in_facts, out_facts;
-    std::vector<Tensor> out_values;
-    for (const Node& node : g.nodes) {
-        const auto opset = model.opset(node.domain);
-        const ops::OpDef* op = opset ? registry.find(node.domain, node.op_type, *opset) : nullptr;
-        if (!op) continue;
-        in_facts.assign(node.inputs.size(), {});
-        bool known = true;
-        for (std::size_t i = 0; i < node.inputs.size() && known; ++i) {
-            if (node.inputs[i].empty()) continue;
-            auto it = types.find(node.inputs[i]);
-            if (it == types.end()) {
-                known = false;
-                break;
-            }
-            in_facts[i] = {it->second.dtype, it->second.shape, g.find_initializer(node.inputs[i])};
-        }
-        if (!known) continue;
-        out_facts.assign(node.outputs.size(), {});
-        out_values.assign(node.outputs.size(), {});
-        try {
-            ops::InferContext ctx(node, *opset, in_facts, out_facts, out_values);
-            op->infer(ctx);
-        } catch (...) {  // data-dependent or invalid: the planner reports real errors later
-            continue;
-        }
-        for (std::size_t i = 0; i < node.outputs.size(); ++i)
-            if (!node.outputs[i].empty() && out_facts[i].dtype != DType::kUndefined)
-                types[node.outputs[i]] = {out_facts[i].dtype, out_facts[i].shape};
-    }
-    return types;
+bool is_winograd_conv(const Graph& g, const Node& n) {
+    if (!is_fused_conv(n) && !is_fusable_conv(g, n)) return false;
+    const Tensor* w = g.find_initializer(n.inputs[1]);
+    if (!w || w->rank() != 4 || w->shape()[2] != 3 || w->shape()[3] != 3) return false;
+    const auto ones = [&](const char* name) {
+        const Attribute* a = n.find_attr(name);
+        return !a || std::all_of(a->ints.begin(), a->ints.end(), [](int64_t v) { return v == 1; });
+    };
+    const Attribute* group = n.find_attr("group");
+    return ones("strides") && ones("dilations") && (!group || group->i == 1);
 }
 
 void erase_nodes(Graph& g, const std::vector<bool>& dead) {

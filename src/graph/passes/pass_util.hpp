@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Small helpers shared by the fusion and layout passes: who produces and who reads each value,
-// constant lookups, and shapes inferred from fixed graph input shapes.
+// constant lookups, conv predicates.
 #pragma once
 
 #include <optional>
@@ -33,13 +33,9 @@ bool is_fusable_conv(const Graph& g, const Node& n);
 void make_fused_conv(Model& model, Node& n);
 bool is_fused_conv(const Node& n);
 
-/// dtype and shape of every value computable from the graph's fixed input shapes (empty map when an
-/// input shape is not fixed); values whose shape depends on data are left out.
-struct ValueType {
-    DType dtype = DType::kUndefined;
-    Shape shape;
-};
-std::unordered_map<std::string, ValueType> infer_value_types(const Model& model);
+/// A 2-D Conv/FusedConv with constant 3x3 weights, stride 1, no dilation, ungrouped: Winograd's shape
+/// (ResNet's middle convolutions).
+bool is_winograd_conv(const Graph& g, const Node& n);
 
 /// Removes the nodes whose index is marked, keeping the order of the rest.
 void erase_nodes(Graph& g, const std::vector<bool>& dead);

@@ -12,6 +12,8 @@
 //     plain value, back to plain for every other reader and for graph outputs. The plain version
 //     keeps the value's name; the other is named "<value>/<layout>". Each edge is converted once.
 //   - A residual input Z is stored like the conv's output, converted the same way when it is not.
+//   - With `winograd`, region convs of Winograd's shape (3x3, stride 1, ungrouped) get
+//     algorithm "winograd" (oneDNN's Winograd kernels read and write nChw16c).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -59,7 +61,7 @@ Node reorder_node(const std::string& in, const std::string& out, const std::stri
 
 }  // namespace
 
-bool propagate_layouts(Model& model, const std::string& layout) {
+bool propagate_layouts(Model& model, const std::string& layout, bool winograd) {
     Graph& g = model.graph;
     if (layout != "NHWC" && layout != "nChw8c" && layout != "nChw16c") return false;
     // Decided already (a model saved after optimization): converting twice would be wrong.
@@ -139,6 +141,7 @@ bool propagate_layouts(Model& model, const std::string& layout) {
             Node& n = g.nodes[i];
             n.outputs[0] = blocked_name(n.outputs[0]);
             n.set_attr("y_layout", Attribute::of_string(layout));
+            if (winograd && is_winograd_conv(g, n)) n.set_attr("algorithm", Attribute::of_string("winograd"));
         }
 
     std::vector<Node> nodes;

@@ -45,6 +45,23 @@ dnnl::memory::desc activation_desc(const dims& shape, ActivationLayout layout) {
     return {shape, dt::f32, t};
 }
 
+bool winograd_available() {
+    static const bool available = [] {
+        try {  // a ResNet 3x3 stride-1 convolution in the blocked layout Winograd needs
+            const dims src{1, 64, 56, 56}, weights{64, 64, 3, 3};
+            const auto act = activation_desc(src, ActivationLayout::kBlocked16);
+            const dnnl::memory::desc w_any(weights, dt::f32, tag::any);
+            dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd,
+                                              act, w_any, act, {1, 1}, {1, 1}, {1, 1});
+            dnnl::convolution_forward::primitive_desc pd(d, cpu_engine());
+            return true;
+        } catch (const dnnl::error&) {
+            return false;
+        }
+    }();
+    return available;
+}
+
 ActivationLayout preferred_activation_layout() {
     static const ActivationLayout preferred = [] {
         // A typical ResNet 3x3 convolution with every layout left to oneDNN: what does it pick?
@@ -99,6 +116,18 @@ Conv::Conv(const ConvParams& p, const float* constant_weights, Layout layout, Ac
     const auto prop = dnnl::prop_kind::forward_inference;
     const auto create = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
         if (!p.transposed) {
+            if (p.winograd) {
+                try {
+                    dnnl::convolution_forward::desc d(prop, dnnl::algorithm::convolution_winograd, src, weights_any,
+                                                      bias_md_, dst, p.stride, dilation, p.pad_begin, p.pad_end);
+                    dnnl::convolution_forward::primitive_desc pd(d, attr, eng);
+                    pd_ = pd;
+                    prim_ = dnnl::convolution_forward(pd);
+                    return;
+                } catch (const dnnl::error&) {
+                    // no Winograd kernel for this shape, layout or epilogue: direct
+                }
+            }
             dnnl::convolution_forward::desc d(prop, dnnl::algorithm::convolution_direct, src, weights_any, bias_md_,
                                               dst, p.stride, dilation, p.pad_begin, p.pad_end);
             dnnl::convolution_forward::primitive_desc pd(d, attr, eng);

@@ -37,6 +37,9 @@ struct ConvParams {
     std::vector<EltwiseOp> pre_sum;   ///< applied to conv + bias
     bool has_sum = false;             ///< then z is added (binary post-op)
     std::vector<EltwiseOp> post_sum;  ///< applied after the sum
+    /// Try oneDNN's Winograd algorithm first (F(2x3)/F(4x3): fewer multiplies, slightly larger
+    /// rounding error); direct when it has no kernel for the shape, layout or epilogue.
+    bool winograd = false;
 };
 
 /// How an activation tensor [N, C, H, W] is stored (graph::propagate_layouts picks one per graph).
@@ -53,8 +56,11 @@ enum class Layout {
     kGiven,  ///< src and dst in the layouts passed to the constructor, read and written directly
 };
 
-/// The layout oneDNN's fastest f32 2-D convolutions read and write on this CPU (asked once).
+/// The layout oneDNN's fastest f32 2-D direct convolutions read and write on this CPU (asked once).
 ActivationLayout preferred_activation_layout();
+
+/// Whether oneDNN has f32 Winograd convolutions on this CPU (they read and write nChw16c).
+bool winograd_available();
 
 /// A descriptor for an f32 tensor of logical `shape` (N, C, H, W; any rank when plain) in `layout`.
 dnnl::memory::desc activation_desc(const dims& shape, ActivationLayout layout);

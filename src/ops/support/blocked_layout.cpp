@@ -43,6 +43,13 @@ const char* layout_name(ActivationLayout layout) {
     return "NCHW";
 }
 
+std::string preferred_conv_layout() {
+    const ActivationLayout layout = kernels::onednn::preferred_activation_layout();
+    return layout == ActivationLayout::kPlain ? "" : layout_name(layout);
+}
+
+bool winograd_available() { return kernels::onednn::winograd_available(); }
+
 Shape physical_shape(const Shape& logical, ActivationLayout layout) {
     if (layout == ActivationLayout::kPlain) return logical;
     if (layout == ActivationLayout::kChannelsLast) return {logical[0], logical[2], logical[3], logical[1]};

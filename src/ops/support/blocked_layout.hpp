@@ -21,6 +21,11 @@ using kernels::onednn::ActivationLayout;
 ActivationLayout layout_attr(const NodeContext& ctx, const char* name);
 const char* layout_name(ActivationLayout layout);
 
+/// oneDNN's preferred direct-convolution layout on this CPU as an attribute string ("" = plain).
+std::string preferred_conv_layout();
+/// Whether oneDNN has f32 Winograd convolutions on this CPU (nChw16c).
+bool winograd_available();
+
 /// The physical shape of logical NCHW `shape` stored in `layout`.
 Shape physical_shape(const Shape& logical, ActivationLayout layout);
 
