@@ -5,7 +5,9 @@
 // an activation layout on their own once this pass ran.
 //
 //   - Every 2-D float32 Conv with constant weights, ungrouped or depthwise, becomes a FusedConv
-//     "in the region", reading (x_layout) and writing (y_layout) the region's layout. A 1x1 conv
+//     "in the region", reading (x_layout) and writing (y_layout) the region's layout. In blocked
+//     layouts an input of 4 channels or fewer (the image) is read plain: padding it to a 16-channel
+//     block would multiply the first conv's work, and oneDNN has plain-in, blocked-out kernels for it. A 1x1 conv
 //     whose input comes from outside the region and whose output leaves it stays plain (the plain
 //     GEMM path is fastest there).
 //   - A Reorder node converts at each edge: plain -> region layout before region convs that read a
@@ -122,7 +124,8 @@ bool propagate_layouts(Model& model, const std::string& layout, bool winograd) {
             const std::string v = n.inputs[s];
             if (v.empty()) continue;
             int64_t blocked_channels = 0;  // > 0: this reader takes the value blocked
-            if (region[i] && s == 0) blocked_channels = in_channels(g, n);
+            if (region[i] && s == 0 && (layout == "NHWC" || in_channels(g, n) > 4))
+                blocked_channels = in_channels(g, n);
             if (region[i] && s == 3) blocked_channels = g.find_initializer(n.inputs[1])->shape()[0];
             if (blocked_channels > 0) {
                 need_blocked(v, blocked_channels, i);
