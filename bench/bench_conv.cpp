@@ -2,7 +2,9 @@
 // Convolution throughput: a ResNet-50 3x3 conv (1x64x56x56 -> 64, pad 1) and a 1x1 conv
 // (1x64x56x56 -> 256), through a Session (constant weights, as in real models) at optimization
 // levels 2 (oneDNN) and 0 (reference), and straight on the oneDNN bridge with plain vs oneDNN-chosen
-// activation layouts. Reports FLOPS (2 * MACs per wall-clock second; e.g. 200G/s).
+// activation layouts, and with the layouts graph::propagate_layouts gives (blocked in and out, no
+// reorders) plus the fused epilogues (bias + ReLU, bias + residual add + ReLU). A MobileNetV2
+// depthwise 3x3 (144 channels) is the third shape. Reports FLOPS (2 * MACs per wall-clock second).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -18,11 +20,11 @@ namespace {
 using namespace konnx;
 
 struct ConvSpec {
-    int64_t c, h, w, m, k;
+    int64_t c, h, w, m, k, groups = 1;
 };
-constexpr ConvSpec kSpecs[] = {{64, 56, 56, 64, 3}, {64, 56, 56, 256, 1}};
+constexpr ConvSpec kSpecs[] = {{64, 56, 56, 64, 3}, {64, 56, 56, 256, 1}, {144, 56, 56, 144, 3, 144}};
 
-double flops(const ConvSpec& s) { return 2.0 * s.c * s.m * s.k * s.k * s.h * s.w; }
+double flops(const ConvSpec& s) { return 2.0 * s.c / s.groups * s.m * s.k * s.k * s.h * s.w; }
 
 std::vector<float> random_values(int64_t n) {
     std::vector<float> v(static_cast<std::size_t>(n));
@@ -44,7 +46,7 @@ void BM_ConvSession(benchmark::State& state) {
     model.graph.inputs = {{"x", DType::kFloat32, {Dim{1, ""}, Dim{s.c, ""}, Dim{s.h, ""}, Dim{s.w, ""}}, true, ""}};
     model.graph.outputs = {{"y"}};
     model.graph.initializers["w"] =
-        Tensor::from_vector<float>({s.m, s.c, s.k, s.k}, random_values(s.m * s.c * s.k * s.k));
+        Tensor::from_vector<float>({s.m, s.c / s.groups, s.k, s.k}, random_values(s.m * s.c / s.groups * s.k * s.k));
     model.graph.initializers["b"] = Tensor::from_vector<float>({s.m}, random_values(s.m));
     graph::Node node;
     node.op_type = "Conv";
@@ -52,6 +54,7 @@ void BM_ConvSession(benchmark::State& state) {
     node.outputs = {"y"};
     const int64_t pad = s.k / 2;
     node.set_attr("pads", graph::Attribute::of_ints({pad, pad, pad, pad}));
+    node.set_attr("group", graph::Attribute::of_int(s.groups));
     model.graph.nodes.push_back(node);
     const std::string bytes = onnxio::serialize_model(model);
     SessionOptions options;
@@ -62,10 +65,11 @@ void BM_ConvSession(benchmark::State& state) {
         benchmark::DoNotOptimize(session.run({{"x", x}}));
     set_flops(state, s);
 }
-// args: spec (0 = 3x3, 1 = 1x1), optimization level
+// args: spec (0 = 3x3, 1 = 1x1, 2 = depthwise 3x3), optimization level
 BENCHMARK(BM_ConvSession)
     ->Args({0, 2})
     ->Args({1, 2})
+    ->Args({2, 2})
     ->Args({0, 0})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
@@ -77,6 +81,7 @@ void BM_ConvOneDnn(benchmark::State& state) {
     dnn::ConvParams p;
     p.in_channels = s.c;
     p.out_channels = s.m;
+    p.groups = s.groups;
     p.in = {s.h, s.w};
     p.out = {s.h, s.w};
     p.kernel = {s.k, s.k};
@@ -84,23 +89,41 @@ void BM_ConvOneDnn(benchmark::State& state) {
     p.dilation = {1, 1};
     p.pad_begin = p.pad_end = {s.k / 2, s.k / 2};
     p.has_bias = true;
-    const std::vector<float> w = random_values(s.m * s.c * s.k * s.k), b = random_values(s.m),
-                             x = random_values(s.c * s.h * s.w);
-    std::vector<float> y(static_cast<std::size_t>(s.m * s.h * s.w));
-    const dnn::Conv conv(p, w.data(), state.range(1) ? dnn::Layout::kAuto : dnn::Layout::kPlain);
+    const int64_t layout = state.range(1), epilogue = state.range(2);
+    if (epilogue >= 1) p.post_sum.push_back({dnnl::algorithm::eltwise_relu});
+    p.has_sum = epilogue == 2;
+    const auto padded = [&](int64_t ch) { return (ch + 15) / 16 * 16; };  // room for blocked channel padding
+    const std::vector<float> w = random_values(s.m * s.c / s.groups * s.k * s.k), b = random_values(s.m),
+                             x = random_values(padded(s.c) * s.h * s.w), z = random_values(padded(s.m) * s.h * s.w);
+    std::vector<float> y(static_cast<std::size_t>(padded(s.m) * s.h * s.w));
+    const dnn::Layout layouts[] = {dnn::Layout::kPlain, dnn::Layout::kAuto, dnn::Layout::kGiven, dnn::Layout::kGiven};
+    p.winograd = layout == 3;
+    const auto given = layout == 3 ? dnn::ActivationLayout::kBlocked16 : dnn::preferred_activation_layout();
+    const dnn::Conv conv(p, w.data(), layouts[layout], given, given);
     std::vector<std::byte> scratch(conv.scratch_bytes() + 64);
     auto* aligned = reinterpret_cast<std::byte*>((reinterpret_cast<std::uintptr_t>(scratch.data()) + 63) / 64 * 64);
     for (auto _ : state)
-        conv.run(x.data(), nullptr, b.data(), y.data(), {aligned, conv.scratch_bytes()});
+        conv.run(x.data(), nullptr, b.data(), z.data(), y.data(), {aligned, conv.scratch_bytes()});
     set_flops(state, s);
     state.SetLabel(conv.impl_name());
 }
-// args: spec, layout (0 = plain NCHW in the primitive, 1 = oneDNN's choice with reorders)
+// args: spec, layout (0 = plain NCHW in the primitive, 1 = oneDNN's choice with reorders, 2 = oneDNN's
+// preferred layout in and out, as propagate_layouts sets it, 3 = nChw16c with Winograd), epilogue (0 = bias, 1 = bias +
+// ReLU, 2 = bias + residual add + ReLU)
 BENCHMARK(BM_ConvOneDnn)
-    ->Args({0, 0})
-    ->Args({0, 1})
-    ->Args({1, 0})
-    ->Args({1, 1})
+    ->Args({0, 0, 0})
+    ->Args({0, 1, 0})
+    ->Args({0, 2, 0})
+    ->Args({0, 2, 1})
+    ->Args({0, 2, 2})
+    ->Args({0, 3, 0})
+    ->Args({0, 3, 1})
+    ->Args({1, 0, 0})
+    ->Args({1, 1, 0})
+    ->Args({1, 2, 0})
+    ->Args({1, 2, 2})
+    ->Args({2, 1, 0})
+    ->Args({2, 2, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();

@@ -8,6 +8,7 @@
 #include "graph/passes/passes.hpp"
 #include "konnx/session.hpp"
 #include "onnx/model_io.hpp"
+#include "runtime/optimize_context.hpp"
 #include "runtime/plan.hpp"
 #include "runtime/validate.hpp"
 
@@ -42,7 +43,8 @@ std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOption
         fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 1 to 18)");
     runtime::sort_and_check_graph(model.graph);
     runtime::check_ops_supported(model, ops::OpRegistry::global());
-    if (options.optimization_level >= 1) graph::optimize(model, options.optimization_level);
+    if (options.optimization_level >= 1)
+        graph::optimize(model, options.optimization_level, runtime::optimize_context());
 
     auto impl = std::make_unique<Session::Impl>();
     impl->options = options;

@@ -43,6 +43,24 @@ TEST_P(Torchvision, MatchesPyTorchAndOnnxRuntime) {
     EXPECT_TRUE(tensors_close(got, plain, 1e-3, 1e-4)) << "optimized vs unoptimized";
 }
 
+// Level 1 runs the fused graph (FusedConv with activations and residual adds) on the reference
+// kernels: the graph passes checked apart from oneDNN, against the unfused reference run.
+class TorchvisionFused : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchvisionFused, FusedGraphMatchesUnfused) {
+    const fs::path dir = models_dir() / "torchvision" / GetParam();
+    if (!fs::exists(dir / "info.json")) GTEST_SKIP() << "fixture missing: run tools/prepare_model_tests.sh";
+    const Tensor input = read_npy((dir / "input_0.npy").string());
+    const Tensor fused = run_one(dir / "model.onnx", "input", input, 1);
+    EXPECT_TRUE(tensors_close(fused, run_one(dir / "model.onnx", "input", input, 0), 1e-3, 1e-4))
+        << "level 1 vs level 0";
+    EXPECT_TRUE(tensors_close(fused, read_npy((dir / "output_0.npy").string()), 1e-3, 1e-4)) << "vs PyTorch";
+}
+
+// Residual adds + ReLU, ReLU6 + depthwise, HardSwish/HardSigmoid, Sigmoid.
+INSTANTIATE_TEST_SUITE_P(Models, TorchvisionFused,
+                         ::testing::Values("resnet50", "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0"));
+
 INSTANTIATE_TEST_SUITE_P(Models, Torchvision,
                          ::testing::Values("resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
                                            "squeezenet1_1", "densenet121", "googlenet", "inception_v3",
