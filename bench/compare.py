@@ -149,7 +149,7 @@ def measure(model, batch, threads, args):
     inputs = make_inputs(model, batch, os.path.join(ROOT, "build", "bench-inputs", f"{model['id']}_b{batch}"))
     # Runs per process sized to ~args.budget_ms of timed inference (noisy shared machine: p50 of many).
     probe = konnx_bench(onnx, inputs, threads, 2, 0)
-    runs = int(min(args.runs, max(5, args.budget_ms / max(probe["p50_ms"], 1e-3))))
+    runs = int(min(args.runs, max(3, args.budget_ms / max(probe["p50_ms"], 1e-3))))
     warmup = max(1, runs // 5)
     k_runs, o_runs, k_cold, o_cold = [], [], [], []
     for _ in range(args.repeat):  # alternate the two runtimes
@@ -187,6 +187,8 @@ def main():
     ap.add_argument("--batches", default="1,8")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--quick", action="store_true", help="smoke run: quick models, batch 1, 2 threads, 1 repeat")
+    ap.add_argument("--time-limit", type=float, default=1500,
+                    help="seconds; rows not started by then are skipped (and listed) so the report is written")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "compare.json"))
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only, not docs/PERFORMANCE.md + chart")
     args = ap.parse_args()
@@ -205,25 +207,31 @@ def main():
     info = machine_info()
     info["node_baseline_rss_kb"] = node_baseline_rss_kb()
     log(json.dumps(info))
-    rows = []
+    rows, skipped = [], []
     started = time.time()
-    for model in models:
-        for batch in [int(b) for b in args.batches.split(",")]:
-            for threads in [int(t) for t in args.threads.split(",")]:
-                t0 = time.time()
-                row = measure(model, batch, threads, args)
-                rows.append(row)
-                log(f"{model['id']} b{batch} t{threads}: p50 {row['konnx_p50_ms']:.2f} vs {row['ort_p50_ms']:.2f} ms, "
-                    f"load {row['konnx_load_ms']:.0f} vs {row['ort_load_ms']:.0f} ms, cold {row['konnx_cold_ms']:.0f} "
-                    f"vs {row['ort_cold_ms']:.0f} ms, RSS {row['konnx_rss_kb'] >> 10} vs {row['ort_rss_kb'] >> 10} "
-                    f"MiB ({time.time() - t0:.0f} s)")
+    # The target configuration (2 threads, batch 1) first for every model, then the others.
+    configs = sorted(((b, t) for b in [int(b) for b in args.batches.split(",")]
+                      for t in [int(t) for t in args.threads.split(",")]), key=lambda c: (c[0] != 1, -c[1]))
+    for batch, threads in configs:
+        for model in models:
+            if time.time() - started > args.time_limit:
+                skipped.append({"model": model["id"], "batch": batch, "threads": threads})
+                log(f"time limit: skipping {model['id']} b{batch} t{threads}")
+                continue
+            t0 = time.time()
+            row = measure(model, batch, threads, args)
+            rows.append(row)
+            log(f"{model['id']} b{batch} t{threads}: p50 {row['konnx_p50_ms']:.2f} vs {row['ort_p50_ms']:.2f} ms, "
+                f"load {row['konnx_load_ms']:.0f} vs {row['ort_load_ms']:.0f} ms, cold {row['konnx_cold_ms']:.0f} "
+                f"vs {row['ort_cold_ms']:.0f} ms, RSS {row['konnx_rss_kb'] >> 10} vs {row['ort_rss_kb'] >> 10} "
+                f"MiB ({time.time() - t0:.0f} s)")
     info["duration_s"] = round(time.time() - started)
     info["load_average_at_end"] = os.getloadavg()[0]
     result = {"machine": info, "repeat": args.repeat, "max_runs": args.runs, "budget_ms": args.budget_ms,
               "quick": args.quick, "models": {m["id"]: m["label"] for m in models},
               "targets": {"p50": {m["id"]: m.get("target_p50_ratio") for m in models},
                           **manifest["targets_2_threads_batch_1"]},
-              "rows": rows}
+              "rows": rows, "skipped": skipped}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)

@@ -73,6 +73,9 @@ def render(result):
             f"{r['ratio_p50']:.2f} | {fmt_ms(r['konnx_load_ms'])} | {fmt_ms(r['ort_load_ms'])} | "
             f"{fmt_ms(r['konnx_first_run_ms'])} | {fmt_ms(r['ort_first_run_ms'])} | {fmt_ms(r['konnx_cold_ms'])} | "
             f"{fmt_ms(r['ort_cold_ms'])} | {r['konnx_rss_kb'] >> 10} | {r['ort_rss_kb'] >> 10} |")
+    if result.get("skipped"):
+        lines += ["", "Skipped by the time limit: " + ", ".join(
+            f"{r['model']} b{r['batch']} t{r['threads']}" for r in result["skipped"]) + "."]
     lines += ["", "![konnx / ORT ratios, 2 threads, batch 1](performance.png)", "", END]
     return "\n".join(lines)
 

@@ -14,8 +14,8 @@ constexpr uint32_t kTensorRawData = 9;
 struct Field {
     uint32_t number = 0;
     uint32_t wire_type = 0;
-    std::size_t begin = 0;  ///< first byte of the tag
-    std::size_t end = 0;    ///< one past the field's last byte
+    std::size_t begin = 0;    ///< first byte of the tag
+    std::size_t end = 0;      ///< one past the field's last byte
     std::size_t payload = 0;  ///< first byte of a length-delimited payload
 };
 

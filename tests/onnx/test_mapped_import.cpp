@@ -72,8 +72,8 @@ std::string tensor_proto(const Weight& w) {
 
 /// Y = X · W (MatMul), X [batch, k], W [k, n]; the graph field last so every strict prefix is invalid.
 std::string matmul_model(const Weight& w, const std::string& batch) {
-    std::string graph = field_bytes(1, field_bytes(1, "X") + field_bytes(1, w.name) + field_bytes(2, "Y") +
-                                           field_bytes(4, "MatMul"));
+    std::string graph =
+        field_bytes(1, field_bytes(1, "X") + field_bytes(1, w.name) + field_bytes(2, "Y") + field_bytes(4, "MatMul"));
     graph += field_bytes(2, "g") + field_bytes(5, tensor_proto(w));
     graph += field_bytes(11, value_info("X", {batch, std::to_string(w.dims[0])}));
     graph += field_bytes(12, value_info("Y", {batch, std::to_string(w.dims[1])}));
@@ -169,8 +169,12 @@ TEST_F(MappedImport, ExternalDataAtAnyOffsetIsReadInPlaceOrCopied) {
     const Tensor x = Tensor::from_vector<float>({1, 8}, pattern(8, 1.0f));
     for (int offset : {0, 3, 64, 4097}) {
         write("weights.bin", std::string(static_cast<std::size_t>(offset), '\x7f') + bytes_of(w) + "tail");
-        const Weight weight{"W", {8, 3}, "", {{"location", "weights.bin"}, {"offset", std::to_string(offset)},
-                                               {"length", std::to_string(w.size() * 4)}}};
+        const Weight weight{"W",
+                            {8, 3},
+                            "",
+                            {{"location", "weights.bin"},
+                             {"offset", std::to_string(offset)},
+                             {"length", std::to_string(w.size() * 4)}}};
         Session session = Session::open(write("ext.onnx", matmul_model(weight, "1")));
         EXPECT_TRUE(tensors_close(session.run({{"X", x}})[0], matmul_reference(x, w, 3), 1e-6, 1e-6))
             << "offset " << offset;
