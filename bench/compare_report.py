@@ -29,7 +29,7 @@ def render(result):
         BEGIN,
         "",
         f"One run of `bench/compare{' --quick' if result.get('quick') else ''}` on {m['date_utc']}: "
-        f"{m['cpu']}, {m['logical_cpus']} logical CPUs, Linux {m['kernel']}; konnx {m['konnx']} (git {m['git']}), "
+        f"{m['cpu']}, {m['logical_cpus']} logical CPUs, Linux {m['kernel']}; {m['konnx']} (git {m['git']}), "
         f"onnxruntime-node {m['onnxruntime_node']} (graph optimization `all`, intra-op threads = konnx threads, "
         f"inter-op 1), node {m['node']}. The machine is shared (load average {m['load_average_at_start']:.1f} at "
         f"the start, {m['load_average_at_end']:.1f} at the end); the two runtimes alternate, "
@@ -76,7 +76,7 @@ def render(result):
     if result.get("skipped"):
         lines += ["", "Skipped by the time limit: " + ", ".join(
             f"{r['model']} b{r['batch']} t{r['threads']}" for r in result["skipped"]) + "."]
-    lines += ["", "![konnx / ORT ratios, 2 threads, batch 1](performance.png)", "", END]
+    lines += ["", "![konnx / ORT ratios, batch 1, 2 and 1 threads](performance.png)", "", END]
     return "\n".join(lines)
 
 
@@ -89,28 +89,31 @@ def write_chart(result, path):
     except ImportError:
         print("[compare] python3-matplotlib missing: no chart", file=sys.stderr)
         return
-    sel = [r for r in result["rows"] if r["batch"] == 1 and r["threads"] == 2] or result["rows"]
     keys = [("ratio_p50", "p50 latency"), ("ratio_load", "session load"), ("ratio_cold", "cold total"),
             ("ratio_rss", "peak RSS")]
-    fig, ax = plt.subplots(figsize=(10, 4.2))
-    x = np.arange(len(sel))
+    panels = [t for t in (2, 1) if any(r["batch"] == 1 and r["threads"] == t for r in result["rows"])]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False)
     width = 0.2
-    for k, (key, label) in enumerate(keys):
-        vals = [r[key] for r in sel]
-        bars = ax.bar(x + (k - 1.5) * width, vals, width, label=label)
-        for b, v in zip(bars, vals):
-            ax.annotate(f"{v:.2f}", (b.get_x() + b.get_width() / 2, v), ha="center", va="bottom", fontsize=6)
-    targets = result["targets"]
-    for i, r in enumerate(sel):
-        tp = targets["p50"].get(r["model"])
-        if tp:
-            ax.plot([i - 2 * width, i - width], [tp, tp], color="black", linewidth=1.5)
-    ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    ax.set_xticks(x, [r["model"] for r in sel], rotation=15)
-    ax.set_ylabel("konnx / ONNX Runtime (lower is better)")
-    ax.set_title(f"konnx vs onnxruntime {result['machine']['onnxruntime_node']}, 2 threads, batch 1 "
-                 f"({result['machine']['date_utc']}); black ticks: p50 targets")
-    ax.legend(fontsize=8)
+    for ax, threads in zip(axes[:, 0], panels):
+        sel = [r for r in result["rows"] if r["batch"] == 1 and r["threads"] == threads]
+        x = np.arange(len(sel))
+        for k, (key, label) in enumerate(keys):
+            vals = [r[key] for r in sel]
+            bars = ax.bar(x + (k - 1.5) * width, vals, width, label=label)
+            for bar, v in zip(bars, vals):
+                ax.annotate(f"{v:.2f}", (bar.get_x() + bar.get_width() / 2, v), ha="center", va="bottom", fontsize=6)
+        for i, r in enumerate(sel):
+            tp = result["targets"]["p50"].get(r["model"])
+            if tp:
+                ax.plot([i - 2 * width, i - width], [tp, tp], color="black", linewidth=1.5)
+        ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+        ax.set_yscale("log")
+        ax.set_xticks(x, [r["model"] for r in sel])
+        ax.set_ylabel("konnx / ORT (log; lower is better)")
+        ax.set_title(f"{threads} thread{'s' if threads > 1 else ''}, batch 1", fontsize=10)
+        ax.legend(fontsize=7, ncol=4)
+    fig.suptitle(f"konnx vs onnxruntime-node {result['machine']['onnxruntime_node']} "
+                 f"({result['machine']['date_utc']}, one run); black ticks: p50 targets", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
