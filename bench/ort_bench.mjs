@@ -5,9 +5,12 @@
 //   node bench/ort_bench.mjs MODEL.onnx --input NAME=FILE.npy ... [--threads N] [--runs N] [--warmup N]
 //                            [--cold]      (load + one run only, for the fresh-process measurement)
 // Prints one JSON object.
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import ort from 'onnxruntime-node';
 import { readTensorFile } from '../tools/node/npy.mjs';
+
+// onnxruntime-node is installed in tools/node (npm ci --ignore-scripts), not next to this file.
+const ort = createRequire(new URL('../tools/node/package.json', import.meta.url))('onnxruntime-node');
 
 const args = process.argv.slice(2);
 const opts = { inputs: [], threads: 1, runs: 50, warmup: 5, cold: false };

@@ -26,7 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Node test oracles (tfjs, onnxruntime-node): --ignore-scripts, or onnxruntime-node tries to download GPU binaries.
-if [ ! -d tools/node/node_modules ] || [ tools/node/package-lock.json -nt tools/node/node_modules ]; then
+# A symlinked node_modules (a git worktree sharing another checkout's install) is left alone: npm ci
+# would empty the link's target. npm ci writes node_modules/.package-lock.json, so its age says whether
+# the install matches the lockfile.
+node_modules=tools/node/node_modules
+if [ ! -L "$node_modules" ] && { [ ! -f "$node_modules/.package-lock.json" ] ||
+    [ tools/node/package-lock.json -nt "$node_modules/.package-lock.json" ]; }; then
     (cd tools/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-    touch tools/node/node_modules
 fi

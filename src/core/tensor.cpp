@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/shape.hpp"
 #include "konnx/tensor.hpp"
 
@@ -66,6 +67,7 @@ std::shared_ptr<void> allocate(std::size_t bytes) {
     const std::size_t size = ((bytes + 63) / 64) * 64 + 64;
     void* p = std::aligned_alloc(64, size);
     if (!p) fail(ErrorCode::kLimitExceeded, "out of memory allocating ", bytes, " bytes");
+    advise_huge_pages(p, size);
     return {p, [](void* q) { std::free(q); }};
 }
 }  // namespace

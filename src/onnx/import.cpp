@@ -8,11 +8,14 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/shape.hpp"
 #include "onnx/model_io.hpp"
+#include "onnx/wire_split.hpp"
 
 namespace konnx::onnxio {
 namespace fs = std::filesystem;
@@ -23,7 +26,26 @@ constexpr int kMaxGraphDepth = 64;  // nested subgraphs (If/Loop bodies)
 struct ImportContext {
     std::string base_dir;  // "" = no external data allowed
     int depth = 0;
+    std::shared_ptr<const MappedFile> file;  // the model's mapping, when tensors may view it in place
+    std::map<std::string, std::shared_ptr<const MappedFile>> external;  // external data files, mapped once
 };
+
+// A tensor over `bytes`: in place when they live in a mapping and are aligned for the element type
+// (kernels may use aligned vector loads), else copied into new 64-byte-aligned memory.
+Tensor tensor_over(DType dtype, Shape shape, std::span<const std::byte> bytes,
+                   const std::shared_ptr<const MappedFile>& file) {
+    const auto address = reinterpret_cast<std::uintptr_t>(bytes.data());
+    if (file && !bytes.empty() && address % dtype_size(dtype) == 0 && file->contains(bytes.data(), bytes.size())) {
+        // Aliasing shared_ptr: owns the mapping, points at the data. The mapping is read-only.
+        auto* data = const_cast<std::byte*>(bytes.data());
+        return Tensor::wrap(dtype, std::move(shape),
+                            std::shared_ptr<void>(std::const_pointer_cast<MappedFile>(file), data), data);
+    }
+    Tensor t = Tensor::empty(dtype, std::move(shape));
+    if (!bytes.empty()) std::memcpy(t.raw(), bytes.data(), bytes.size());
+    if (file) file->release(bytes.data(), bytes.size());  // copied: the mapped pages are not needed again
+    return t;
+}
 
 DType to_dtype(int32_t data_type, const std::string& what) {
     const auto dtype = static_cast<DType>(data_type);
@@ -108,7 +130,10 @@ std::string external_path(const onnx::TensorProto& proto, const ImportContext& c
     return full.string();
 }
 
-Tensor to_tensor(const onnx::TensorProto& proto, const ImportContext& ctx) {
+/// `split_raw`: the tensor's raw_data when the splitter took it out of `proto` (bytes in ctx.file or
+/// in the caller's buffer).
+Tensor to_tensor(const onnx::TensorProto& proto, ImportContext& ctx,
+                 const std::optional<std::span<const std::byte>>& split_raw = std::nullopt) {
     const std::string what = cat("tensor '", proto.name(), "'");
     const DType dtype = to_dtype(proto.data_type(), what);
     Shape shape(proto.dims().begin(), proto.dims().end());
@@ -121,14 +146,22 @@ Tensor to_tensor(const onnx::TensorProto& proto, const ImportContext& ctx) {
     if (proto.has_data_location() && proto.data_location() == onnx::TensorProto::EXTERNAL) {
         int64_t offset = 0, length = -1;
         const std::string path = external_path(proto, ctx, what, offset, length);
-        const auto bytes = read_file(path);
+        auto& file = ctx.external[path];
+        if (!file) file = MappedFile::open(path);
+        const auto bytes = file->bytes();
         if (offset < 0 || static_cast<std::size_t>(offset) > bytes.size() ||
             (length >= 0 && static_cast<std::size_t>(length) != nbytes) ||
             bytes.size() - static_cast<std::size_t>(offset) < nbytes)
-            fail(ErrorCode::kInvalidModel, what, ": external data range does not match its shape ", shape_str(shape));
-        Tensor t = Tensor::empty(dtype, shape);
-        if (nbytes) std::memcpy(t.raw(), bytes.data() + offset, nbytes);
-        return t;
+            fail(ErrorCode::kInvalidModel, what, ": external data range (offset ", offset, ", ", nbytes,
+                 " bytes) does not fit in '", fs::path(path).filename().string(), "' (", bytes.size(),
+                 " bytes) for shape ", shape_str(shape));
+        return tensor_over(dtype, std::move(shape), bytes.subspan(static_cast<std::size_t>(offset), nbytes), file);
+    }
+    if (split_raw) {
+        if (split_raw->size() != nbytes)
+            fail(ErrorCode::kInvalidModel, what, ": raw_data has ", split_raw->size(), " bytes, shape ",
+                 shape_str(shape), " needs ", nbytes);
+        return tensor_over(dtype, std::move(shape), *split_raw, ctx.file);
     }
     Tensor t = Tensor::empty(dtype, shape);
     if (proto.has_raw_data()) {
@@ -171,7 +204,7 @@ graph::ValueInfo to_value_info(const onnx::ValueInfoProto& proto) {
     return info;
 }
 
-graph::Graph to_graph(const onnx::GraphProto& proto, ImportContext& ctx);
+graph::Graph to_graph(const onnx::GraphProto& proto, ImportContext& ctx, const SplitModel* split = nullptr);
 
 graph::Attribute to_attribute(const onnx::AttributeProto& proto, ImportContext& ctx, const std::string& where) {
     using K = graph::Attribute::Kind;
@@ -227,16 +260,28 @@ graph::Attribute to_attribute(const onnx::AttributeProto& proto, ImportContext& 
     return a;
 }
 
-graph::Graph to_graph(const onnx::GraphProto& proto, ImportContext& ctx) {
+/// `split`: the main graph's initializers were taken out of `proto` by split_model().
+graph::Graph to_graph(const onnx::GraphProto& proto, ImportContext& ctx, const SplitModel* split) {
     if (++ctx.depth > kMaxGraphDepth)
         fail(ErrorCode::kLimitExceeded, "subgraphs are nested more than ", kMaxGraphDepth, " deep");
     graph::Graph g;
     g.name = proto.name();
     g.doc_string = proto.doc_string();
-    for (const auto& t : proto.initializer()) {
+    auto add_initializer = [&](const onnx::TensorProto& t, const std::optional<std::span<const std::byte>>& raw) {
         if (g.initializers.count(t.name()))
             fail(ErrorCode::kInvalidModel, "initializer '", t.name(), "' is defined twice");
-        g.initializers.emplace(t.name(), to_tensor(t, ctx));
+        g.initializers.emplace(t.name(), to_tensor(t, ctx, raw));
+    };
+    for (const auto& t : proto.initializer())
+        add_initializer(t, std::nullopt);
+    if (split) {
+        onnx::TensorProto t;
+        for (const auto& init : split->initializers) {
+            t.Clear();
+            if (!t.ParseFromString(init.stripped))
+                fail(ErrorCode::kInvalidModel, "not a valid ONNX model (an initializer does not parse)");
+            add_initializer(t, init.has_raw ? std::optional(init.raw) : std::nullopt);
+        }
     }
     if (proto.sparse_initializer_size() > 0) fail(ErrorCode::kUnsupported, "sparse initializers are not supported");
     for (const auto& v : proto.input())
@@ -267,18 +312,32 @@ graph::Graph to_graph(const onnx::GraphProto& proto, ImportContext& ctx) {
 
 }  // namespace
 
-graph::Model parse_model(std::span<const std::byte> bytes, const std::string& base_dir) {
-    onnx::ModelProto proto;
-    google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                                  static_cast<int>(std::min<std::size_t>(bytes.size(), INT_MAX)));
+namespace {
+
+bool parse_proto(google::protobuf::MessageLite& proto, const void* data, std::size_t size) {
+    google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t*>(data), static_cast<int>(size));
     stream.SetTotalBytesLimit(INT_MAX);
     stream.SetRecursionLimit(kMaxGraphDepth * 4);
+    return proto.ParseFromCodedStream(&stream) && stream.ConsumedEntireMessage();
+}
+
+graph::Model parse_model_impl(std::span<const std::byte> bytes, const std::string& base_dir,
+                              const std::shared_ptr<const MappedFile>& file) {
     if (bytes.size() > static_cast<std::size_t>(INT_MAX))
         fail(ErrorCode::kLimitExceeded, "model files over 2 GB must keep their weights as external data");
-    if (!proto.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
-        fail(ErrorCode::kInvalidModel,
-             "not a valid ONNX model (protobuf parse failed; truncated or not an .onnx file)");
-    if (!proto.has_graph()) fail(ErrorCode::kInvalidModel, "not a valid ONNX model (no graph)");
+    constexpr const char* kBadModel = "not a valid ONNX model (protobuf parse failed; truncated or not an .onnx file)";
+    // Fast path: protobuf parses only the small pieces; raw_data stays where it is (see wire_split.hpp).
+    const auto split = split_model(bytes);
+    onnx::ModelProto proto;
+    onnx::GraphProto split_graph;
+    if (split) {
+        if (!parse_proto(proto, split->model.data(), split->model.size()) ||
+            !parse_proto(split_graph, split->graph.data(), split->graph.size()))
+            fail(ErrorCode::kInvalidModel, kBadModel);
+    } else {
+        if (!parse_proto(proto, bytes.data(), bytes.size())) fail(ErrorCode::kInvalidModel, kBadModel);
+        if (!proto.has_graph()) fail(ErrorCode::kInvalidModel, "not a valid ONNX model (no graph)");
+    }
 
     graph::Model model;
     model.ir_version = proto.ir_version();
@@ -293,16 +352,23 @@ graph::Model parse_model(std::span<const std::byte> bytes, const std::string& ba
     for (const auto& p : proto.metadata_props())
         model.metadata.emplace_back(p.key(), p.value());
     if (proto.functions_size() > 0) fail(ErrorCode::kUnsupported, "model-local functions are not supported");
-    ImportContext ctx{base_dir, 0};
-    model.graph = to_graph(proto.graph(), ctx);
+    ImportContext ctx{base_dir, 0, file, {}};
+    model.graph = split ? to_graph(split_graph, ctx, &*split) : to_graph(proto.graph(), ctx);
     return model;
 }
 
+}  // namespace
+
+graph::Model parse_model(std::span<const std::byte> bytes, const std::string& base_dir) {
+    return parse_model_impl(bytes, base_dir, nullptr);
+}
+
 graph::Model load_model(const std::string& path) {
-    const auto bytes = read_file(path);
+    // mmap instead of read(): weights are used in place (tensor_over), nothing is copied twice.
+    const auto file = MappedFile::open(path);
     const std::string dir = fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string();
     try {
-        return parse_model(bytes, dir);
+        return parse_model_impl(file->bytes(), dir, file);
     } catch (const Error& e) {
         throw Error(e.code(), cat(path, ": ", e.what()));
     }

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/file.hpp"
+#include "core/memory.hpp"
 #include "core/shape.hpp"
 
 namespace konnx::runtime {
@@ -24,6 +26,14 @@ const Tensor& empty_tensor() {
     const std::string what = e.what();
     if (what.find(node.describe()) != std::string::npos) throw e;
     throw Error(e.code(), cat(node.describe(), ": ", what));
+}
+
+// Inputs that the optimized float kernels copy into their own (oneDNN-reordered) memory when constant;
+// they never read the original again.
+bool repacks_input(const graph::Node& node, std::size_t input, DType dtype) {
+    if (input != 1 || !node.domain.empty() || dtype != DType::kFloat32) return false;
+    return node.op_type == "Conv" || node.op_type == "ConvTranspose" || node.op_type == "MatMul" ||
+           node.op_type == "Gemm";
 }
 
 bool has_subgraphs(const graph::Graph& g) {
@@ -180,6 +190,23 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         if (v.kind == PlanValue::Kind::kArena) v.kind = PlanValue::Kind::kOutput;
     }
 
+    // Constants whose every consumer repacks them: after the last of those kernels is built, their
+    // mapped pages go back to the page cache, so the mapped file and the packed copies never all sit in
+    // memory at once (peak RSS). Correct whatever a kernel does: the pages are re-read if touched.
+    std::vector<int> pending_uses(plan->values_.size(), 0);
+    std::vector<bool> repacked_only(plan->values_.size(), options.optimized_kernels && options.release_packed_weights);
+    for (int id : plan->output_ids_)
+        repacked_only[static_cast<std::size_t>(id)] = false;
+    for (const auto& step : plan->steps_) {
+        const DType dtype =
+            step.inputs.empty() || step.inputs[0] < 0 ? DType::kUndefined : facts_of(step.inputs[0]).dtype;
+        for (std::size_t i = 0; i < step.inputs.size(); ++i)
+            if (const int id = step.inputs[i]; id >= 0) {
+                ++pending_uses[static_cast<std::size_t>(id)];
+                if (!repacks_input(*step.node, i, dtype)) repacked_only[static_cast<std::size_t>(id)] = false;
+            }
+    }
+
     // Kernels, now that every input fact (weights included) is final.
     for (auto& step : plan->steps_) {
         const graph::Node& node = *step.node;
@@ -200,6 +227,12 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
             rethrow_for(node, e);
         }
         plan->scratch_bytes_ = std::max(plan->scratch_bytes_, align_up(step.kernel->scratch_bytes()));
+        for (int id : step.inputs) {
+            if (id < 0 || --pending_uses[static_cast<std::size_t>(id)] > 0) continue;
+            const auto& v = plan->values_[static_cast<std::size_t>(id)];
+            if (repacked_only[static_cast<std::size_t>(id)] && v.kind == PlanValue::Kind::kConstant)
+                MappedFile::release_if_mapped(v.constant.raw(), v.constant.nbytes());
+        }
     }
 
     // Memory plan: lifetimes in step indices, then greedy best-fit offsets, largest first.
@@ -266,6 +299,7 @@ std::unique_ptr<RunState> Plan::acquire_state() const {
     auto state = std::make_unique<RunState>();
     void* memory = std::aligned_alloc(kAlign, align_up(std::max<std::size_t>(arena_bytes_, 1)));
     if (!memory) fail(ErrorCode::kLimitExceeded, "out of memory allocating a ", arena_bytes_, "-byte arena");
+    advise_huge_pages(memory, arena_bytes_);
     state->arena = {static_cast<std::byte*>(memory), std::free};
     state->tensors.resize(values_.size());
     for (std::size_t id = 0; id < values_.size(); ++id) {

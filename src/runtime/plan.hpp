@@ -18,6 +18,9 @@ namespace konnx::runtime {
 struct PlanOptions {
     bool optimized_kernels = true;
     int64_t memory_budget_bytes = int64_t{16} << 30;
+    /// Return the file-mapped pages of weights that optimized kernels repack to the page cache once
+    /// packed (see Plan::build); they stay valid and are read back if touched again.
+    bool release_packed_weights = true;
 };
 
 struct PlanValue {

@@ -2,6 +2,7 @@
 #include "kernels/onednn/common.hpp"
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 namespace konnx::kernels::onednn {
 
@@ -62,7 +63,8 @@ void execute(dnnl::stream& s, const dnnl::primitive& prim, std::unordered_map<in
 }
 
 dnnl::memory reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to) {
-    dnnl::memory out(to, cpu_engine());  // owned by oneDNN
+    dnnl::memory out(to, cpu_engine());                       // owned by oneDNN
+    advise_huge_pages(out.get_data_handle(), to.get_size());  // before the reorder first touches it
     dnnl::stream s(cpu_engine());
     dnnl::memory in = wrap(from, data);
     dnnl::reorder(in, out).execute(s, in, out);
