@@ -28,6 +28,8 @@ struct ImportContext {
 DType to_dtype(int32_t data_type, const std::string& what) {
     const auto dtype = static_cast<DType>(data_type);
     if (dtype_is_known(dtype)) return dtype;
+    // 0 (UNDEFINED) is what an empty or damaged TensorProto decodes to: bad data, not an unsupported type.
+    if (dtype == DType::kUndefined) fail(ErrorCode::kInvalidModel, what, ": has no element type (damaged tensor?)");
     if (dtype == DType::kString) fail(ErrorCode::kUnsupported, what, ": string tensors are not supported");
     fail(ErrorCode::kUnsupported, what, ": element type ", data_type, " is not supported");
 }

@@ -143,7 +143,7 @@ std::vector<Tensor> Session::Impl::run(const std::vector<std::pair<std::string, 
                 profile->push_back({plan->steps()[s].node->name, plan->steps()[s].node->op_type, micros[s]});
         }
     } else {
-        runtime::DynamicExecutor executor(model, nullptr, nullptr);
+        runtime::DynamicExecutor executor(model, nullptr, nullptr, options.memory_budget_bytes);
         result = executor.run_graph(model.graph, feeds, profile ? &micros : nullptr);
         if (profile) {
             profile->clear();
