@@ -6,29 +6,34 @@
 #                                        libFuzzer's final stats; exit 1 and the input in
 #                                        build-asan/fuzz-artifacts/ on a crash, leak, timeout or OOM
 # Corpora grow in build-asan/fuzz-corpus/TARGET (ignored by git); seeds live in build-asan/fuzz-seeds.
+# Seeds come from the files the test suites write in build/ (tools/test.sh runs ctest there first) and
+# build-asan/, plus KONNX_FUZZ_SEED_DIRS (space-separated). KONNX_FUZZ_BIN overrides the targets' folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=build-asan
+bin="${KONNX_FUZZ_BIN:-$b/tests/fuzz}"
 onnx_data=/usr/share/libonnx-testdata/data
+read -r -a fixtures <<<"build $b ${KONNX_FUZZ_SEED_DIRS:-}"
 
 pick() {  # pick DEST MAXCOUNT find-args...: copy up to MAXCOUNT files, named by content hash
     local dest=$1 max=$2
     shift 2
     mkdir -p "$dest"
-    find "$@" 2>/dev/null | sort | head -n "$max" | while read -r f; do
+    { find "$@" 2>/dev/null || true; } | sort | head -n "$max" | while read -r f; do
         cp "$f" "$dest/$(sha1sum "$f" | cut -c1-16)"
-    done
+    done || true  # head closing the pipe early is not an error
 }
 
 case "${1:-}" in
 seeds)
     rm -rf "$b/fuzz-seeds"
-    pick "$b/fuzz-seeds/onnx" 400 "$onnx_data" "$b/test-tmp" "$b/test_tmp" -name '*.onnx' -size -16k
+    pick "$b/fuzz-seeds/onnx" 300 "$onnx_data" -name '*.onnx' -size -16k
+    pick "$b/fuzz-seeds/onnx" 100 "${fixtures[@]}" -path '*test-tmp*' -name '*.onnx' -size -16k
     pick "$b/fuzz-seeds/tensor" 300 "$onnx_data" -name '*.pb' -size -4k
-    pick "$b/fuzz-seeds/tensor" 100 "$b" -name '*.npy' -size -64k
-    pick "$b/fuzz-seeds/keras_h5" 200 "$b" -name '*.h5' -size -256k
-    pick "$b/fuzz-seeds/keras_zip" 100 "$b" -name '*.keras' -size -512k
-    pick "$b/fuzz-seeds/image" 200 "$b" \( -name '*.png' -o -name '*.jpg' -o -name '*.bmp' -o -name '*.ppm' \
+    pick "$b/fuzz-seeds/tensor" 100 "${fixtures[@]}" -name '*.npy' -size -64k
+    pick "$b/fuzz-seeds/keras_h5" 200 "${fixtures[@]}" -name '*.h5' -size -256k
+    pick "$b/fuzz-seeds/keras_zip" 100 "${fixtures[@]}" -name '*.keras' -size -512k
+    pick "$b/fuzz-seeds/image" 200 "${fixtures[@]}" \( -name '*.png' -o -name '*.jpg' -o -name '*.bmp' -o -name '*.ppm' \
         -o -name '*.pgm' \) -size -64k
     for t in onnx tensor keras_h5 keras_zip image; do
         echo "fuzz seeds: $t: $(ls "$b/fuzz-seeds/$t" 2>/dev/null | wc -l) files"
@@ -39,7 +44,7 @@ run)
     mkdir -p "$b/fuzz-corpus/$target" "$b/fuzz-artifacts" "$b/fuzz-seeds/$target"
     log="$b/fuzz-artifacts/$target.log"
     # -rss_limit_mb: a hostile file must hit a konnx limit long before 2.5 GB. -timeout: 25 s per input.
-    if ! "./$b/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
+    if ! "$bin/fuzz_$target" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 \
         -print_final_stats=1 -artifact_prefix="$b/fuzz-artifacts/$target-" \
         "$b/fuzz-corpus/$target" "$b/fuzz-seeds/$target" >"$log" 2>&1; then
         tail -n 60 "$log"

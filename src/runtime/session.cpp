@@ -100,7 +100,9 @@ std::shared_ptr<const runtime::Plan> Session::Impl::plan_for(const std::vector<T
 std::vector<Tensor> Session::Impl::run(const std::vector<std::pair<std::string, Tensor>>& named,
                                        std::vector<NodeProfile>* profile) const {
     std::vector<Tensor> feeds(inputs.size());
-    for (const auto& [name, tensor] : named) {
+    for (const auto& entry : named) {
+        const std::string& name = entry.first;  // not a structured binding: lambdas below capture it (clang 14)
+        const Tensor& tensor = entry.second;
         auto it = std::find_if(inputs.begin(), inputs.end(), [&](const TensorInfo& i) { return i.name == name; });
         if (it == inputs.end()) {
             std::vector<std::string> names;

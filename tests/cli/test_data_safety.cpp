@@ -72,8 +72,7 @@ TEST(DataSafety, FailedConversionsLeaveTheExistingOutputByteIdentical) {
     // 3. The write itself fails half-way: a 1 KiB file-size limit (SIGXFSZ ignored, so write() gets EFBIG)
     //    against a model with 24 KB of weights.
     write_dense_h5(dir / "big.h5", 2000);
-    r = run_command({"/bin/bash", "-c",
-                     "trap '' XFSZ; ulimit -f 1; exec \"$0\" convert \"$1\" -o \"$2\"", cli_path(),
+    r = run_command({"/bin/bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" convert \"$1\" -o \"$2\"", cli_path(),
                      (dir / "big.h5").string(), out.string()});
     EXPECT_EQ(r.exit_code, 74) << r.err;
     EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
@@ -123,8 +122,8 @@ TEST(DataSafety, RunOutputDirKeepsHostileOutputNamesInside) {
                                                    "work/out/_tmp_konnx-absolute.npy", "work/out/a_b.npy",
                                                    "work/out/a_b_1.npy", "work/out/_...npy", "work/out/_..npy"}));
     // Each file holds its own output: x + k for the k-th name (Add by definition), none overwritten.
-    const std::vector<std::string> files = {".._escape.npy", "_tmp_konnx-absolute.npy", "a_b.npy", "a_b_1.npy",
-                                            "_...npy", "_..npy"};
+    const std::vector<std::string> files = {
+        ".._escape.npy", "_tmp_konnx-absolute.npy", "a_b.npy", "a_b_1.npy", "_...npy", "_..npy"};
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto k2 = static_cast<float>(i + 1);
         EXPECT_EQ(read_npy((dir / "work" / "out" / files[i]).string()).to_vector<float>(),

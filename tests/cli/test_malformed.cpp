@@ -183,7 +183,8 @@ std::vector<Mutation> mutations(const std::string& good, uint32_t seed) {
     for (int k = 1; k < 24; ++k)
         cuts.insert(good.size() * static_cast<std::size_t>(k) / 24);
     for (std::size_t cut : cuts)
-        if (cut > 0 && cut < good.size()) out.push_back({Kind::kTruncated, cat("truncated at ", cut), good.substr(0, cut)});
+        if (cut > 0 && cut < good.size())
+            out.push_back({Kind::kTruncated, cat("truncated at ", cut), good.substr(0, cut)});
     std::mt19937 rng(seed);
     for (int k = 0; k < 24; ++k) {
         std::string copy = good;
@@ -246,8 +247,8 @@ void run_corpus(const Reader& reader, uint32_t seed) {
         const auto before = listing(dir);
 
         const CommandResult r = run_command(reader.argv(dir), kTimeLimitSeconds);
-        const std::string what = cat(reader.name, " ", m.label, " (", dir.string(), "): exit ", r.exit_code,
-                                     ", stderr: ", r.err);
+        const std::string what =
+            cat(reader.name, " ", m.label, " (", dir.string(), "): exit ", r.exit_code, ", stderr: ", r.err);
         EXPECT_FALSE(r.signaled) << what << " (killed by a signal, or ran past " << kTimeLimitSeconds << " s)";
         EXPECT_TRUE(allowed_codes(m.kind).count(r.exit_code)) << what;
         const auto after = listing(dir);
@@ -305,8 +306,8 @@ TEST(MalformedInputs, ArchitectureJsonAndWeights) {
     const std::string weights = weights_h5_bytes(scratch);
     Reader json{"json", "arch.json", kDenseConfig, {{"weights.h5", weights}}, nullptr, {"out.onnx"}};
     json.argv = [](const fs::path& d) {
-        return std::vector<std::string>{cli_path(),      "convert", path_in(d, "arch.json"), path_in(d, "weights.h5"),
-                                        "-o",            path_in(d, "out.onnx")};
+        return std::vector<std::string>{
+            cli_path(), "convert", path_in(d, "arch.json"), path_in(d, "weights.h5"), "-o", path_in(d, "out.onnx")};
     };
     run_corpus(json, 4);
     Reader h5{"weights", "weights.h5", weights, {{"arch.json", kDenseConfig}}, json.argv, {"out.onnx"}};
@@ -335,8 +336,9 @@ TEST(MalformedInputs, NpyAndPbTensors) {
         const std::string file = "x." + ext;
         Reader r{ext, file, bytes, {{"m.onnx", model}}, nullptr, {"out"}};
         r.argv = [file](const fs::path& d) {
-            return std::vector<std::string>{cli_path(),      "run", path_in(d, "m.onnx"), "--input",
-                                            "x0=" + path_in(d, file), "--output-dir", path_in(d, "out")};
+            return std::vector<std::string>{
+                cli_path(),       "run", path_in(d, "m.onnx"), "--input", "x0=" + path_in(d, file), "--output-dir",
+                path_in(d, "out")};
         };
         run_corpus(r, ext == "npy" ? 10 : 11);
     }

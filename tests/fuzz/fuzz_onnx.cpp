@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 if (numel > (int64_t{1} << 20)) return 0;  // too big to run quickly; loading was the test
             }
             if (!dtype_is_known(in.dtype) && in.dtype != DType::kUndefined) return 0;
-            feeds.emplace_back(in.name, Tensor::zeros(in.dtype == DType::kUndefined ? DType::kFloat32 : in.dtype, shape));
+            feeds.emplace_back(in.name,
+                               Tensor::zeros(in.dtype == DType::kUndefined ? DType::kFloat32 : in.dtype, shape));
         }
         session.run(feeds);
     } catch (const Error&) {

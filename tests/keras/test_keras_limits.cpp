@@ -61,9 +61,11 @@ TEST(KerasLimits, DatasetsStoredInOtherFilesAreRefused) {
 TEST(KerasLimits, ExternalLinksToOtherFilesAreRefused) {
     const fs::path dir = tmp_dir();
     const std::string target = (dir / "target.h5").string();
-    write_keras_h5(target, nlohmann::json::parse(kDense),
-                   {{"d", {"kernel", "bias"},
-                     {Tensor::from_vector<float>({3, 2}, {1, 2, 3, 4, 5, 6}), Tensor::from_vector<float>({2}, {0, 0})}}});
+    write_keras_h5(
+        target, nlohmann::json::parse(kDense),
+        {{"d",
+          {"kernel", "bias"},
+          {Tensor::from_vector<float>({3, 2}, {1, 2, 3, 4, 5, 6}), Tensor::from_vector<float>({2}, {0, 0})}}});
     const std::string p = (dir / "linked.h5").string();
     {
         H5Writer h(p);

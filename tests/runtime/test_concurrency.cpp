@@ -157,8 +157,7 @@ TEST(Concurrency, EightThreadsGiveBitwiseTheSingleThreadedOutputs) {
             for (int i = 0; i < runs; ++i) {
                 try {
                     const Tensor y = session.run({{"x", inputs[t]}})[0];
-                    if (y.nbytes() != expected[t].nbytes() ||
-                        std::memcmp(y.raw(), expected[t].raw(), y.nbytes()) != 0)
+                    if (y.nbytes() != expected[t].nbytes() || std::memcmp(y.raw(), expected[t].raw(), y.nbytes()) != 0)
                         ++mismatches;
                 } catch (const std::exception&) {
                     ++failures;

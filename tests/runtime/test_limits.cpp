@@ -26,8 +26,8 @@ onnx::ModelProto base_model(int opset = 13) {
     return m;
 }
 
-void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name,
-               int elem_type, const std::vector<int64_t>& dims, bool has_shape = true) {
+void add_value(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto>* list, const std::string& name, int elem_type,
+               const std::vector<int64_t>& dims, bool has_shape = true) {
     auto* v = list->Add();
     v->set_name(name);
     auto* tt = v->mutable_type()->mutable_tensor_type();
@@ -123,7 +123,8 @@ TEST(Limits, MemoryBudgetIsEnforcedForPlansOutputsAndFoldedConstants) {
     SessionOptions roomy;
     roomy.memory_budget_bytes = 64 << 20;
     const Session ok = Session::from_bytes(std::as_bytes(std::span(bytes.data(), bytes.size())), roomy);
-    const Tensor y = ok.run({{"x", Tensor::from_vector<float>({1024, 1024}, std::vector<float>(1024 * 1024, -2.f))}})[0];
+    const Tensor y =
+        ok.run({{"x", Tensor::from_vector<float>({1024, 1024}, std::vector<float>(1024 * 1024, -2.f))}})[0];
     EXPECT_EQ(y.data<float>()[12345], 0.f);  // relu(-2) = 0
 
     // ConstantOfShape([65536, 65536]) of float: 16 GiB folded at load unless the budget stops it first.
@@ -160,7 +161,8 @@ TEST(Limits, MemoryBudgetHoldsInDynamicMode) {
     EXPECT_EQ(small.to_vector<float>(), (std::vector<float>{1, 3, 4, 5}));
     // 2^18 non-zeros: 2 MiB of int64 indices alone, over the 1 MiB budget.
     try {
-        session.run({{"x", Tensor::from_vector<float>({int64_t{1} << 18}, std::vector<float>(std::size_t{1} << 18, 1.f))}});
+        session.run(
+            {{"x", Tensor::from_vector<float>({int64_t{1} << 18}, std::vector<float>(std::size_t{1} << 18, 1.f))}});
         FAIL() << "ran past the memory budget";
     } catch (const Error& e) {
         EXPECT_TRUE(fails_with(e, ErrorCode::kLimitExceeded, "memory budget"));
@@ -270,8 +272,8 @@ std::string external_model(const fs::path& dir, const std::string& location) {
 }
 
 void write_floats(const fs::path& path, const std::vector<float>& v) {
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(v.data()),
-                                                static_cast<std::streamsize>(v.size() * sizeof(float)));
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
 }
 
 }  // namespace
@@ -296,9 +298,9 @@ TEST(Limits, ExternalDataStaysInsideTheModelFolder) {
     EXPECT_EQ(run("sub/nested.bin"), (std::vector<float>{15, 26, 37, 48}));
     EXPECT_EQ(run("link_in.bin"), (std::vector<float>{11, 22, 33, 44}));  // a symlink that stays inside is fine
 
-    for (const std::string& location : std::vector<std::string>{"../secret.bin", "sub/../../secret.bin",
-                                                                (root / "secret.bin").string(), "link_out.bin",
-                                                                "up/secret.bin", "/etc/hostname"}) {
+    for (const std::string& location :
+         std::vector<std::string>{"../secret.bin", "sub/../../secret.bin", (root / "secret.bin").string(),
+                                  "link_out.bin", "up/secret.bin", "/etc/hostname"}) {
         try {
             run(location);
             ADD_FAILURE() << "loaded external data from '" << location << "'";
