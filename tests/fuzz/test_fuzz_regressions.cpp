@@ -4,8 +4,8 @@
 // never a crash, an internal error or a hang. Plus the specific checks each fix added.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <span>
 
 #include "core/error.hpp"
@@ -78,5 +78,29 @@ TEST(FuzzRegressions, HdfGlobalHeapThatWouldLoopForeverIsRefused) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::kInvalidModel) << e.what();
         EXPECT_NE(std::string(e.what()).find("global heap"), std::string::npos) << e.what();
+    }
+}
+
+TEST(FuzzRegressions, TensorDataIsCheckedBeforeTheTensorIsAllocated) {
+    // fuzz_tensor: a TensorProto declaring float[2^38] (1 TiB) with no values was allocated before its value
+    // count was compared; now it is bad data, whatever the allocator would have said.
+    const std::string bytes = [] {
+        std::string b;
+        b += '\x08';  // field 1 (dims), varint 2^38
+        uint64_t v = uint64_t{1} << 38;
+        while (v >= 0x80) {
+            b += static_cast<char>((v & 0x7F) | 0x80);
+            v >>= 7;
+        }
+        b += static_cast<char>(v);
+        b += "\x10\x01";  // field 2 (data_type) = FLOAT
+        return b;
+    }();
+    try {
+        onnxio::parse_tensor(std::as_bytes(std::span(bytes.data(), bytes.size())));
+        FAIL() << "parsed a tensor without data";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kInvalidModel) << e.what();
+        EXPECT_NE(std::string(e.what()).find("has 0 values"), std::string::npos) << e.what();
     }
 }
