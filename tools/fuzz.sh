@@ -50,7 +50,12 @@ run)
         # malloc; glibc refuses such sizes too, so ASan returns NULL as glibc would, and only memory that
         # is really used (RSS) counts. See docs/RELIABILITY.md, "libhdf5 allocations".
         export ASAN_OPTIONS="${ASAN_OPTIONS:-}:allocator_may_return_null=1"
-        limits=(-malloc_limit_mb=1048576)
+        # Known, unfixed libhdf5 1.10.8 bugs (docs/RELIABILITY.md #5, #6): a damaged variable-length string
+        # descriptor makes H5Aread allocate and touch gigabytes; damaged object-header messages make it read
+        # out of bounds. In fork mode, out-of-memory inputs and crashes are kept (fuzz-artifacts/) and the run
+        # goes on; afterwards every crash whose first frame outside the sanitizer runtime is not in libhdf5
+        # fails the run (a konnx bug), as do timeouts, leaks and UBSan reports.
+        limits=(-malloc_limit_mb=1048576 -fork=1 -ignore_ooms=1 -ignore_crashes=1)
     fi
     if ! "$bin/fuzz_$target" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 "${limits[@]}" \
         -print_final_stats=1 -artifact_prefix="$b/fuzz-artifacts/$target-" \
@@ -59,8 +64,23 @@ run)
         echo "fuzz: $target FAILED; input saved under $b/fuzz-artifacts/" >&2
         exit 1
     fi
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-    echo "fuzz: $target: ${seconds} s, $execs executions, corpus $(ls "$b/fuzz-corpus/$target" | wc -l) files, no finding"
+    # First stack frame of each sanitizer report that is not the sanitizer/libFuzzer runtime or libc.
+    blamed=$(awk '/^==[0-9]+==ERROR|^SUMMARY: UndefinedBehaviorSanitizer|runtime error:/ {want = 1; next}
+                  want && /^ *#[0-9]+ / && !/__interceptor|__asan|__sanitizer|__lsan|__ubsan|fuzzer::|libc\.so|malloc|free|operator (new|delete)/ {
+                      print (/libhdf5/ ? "libhdf5" : "konnx"); want = 0 }' "$log")
+    hdf5_crashes=$(grep -c '^libhdf5$' <<<"$blamed" || true)
+    if grep -q '^konnx$' <<<"$blamed" || grep -q 'ERROR: libFuzzer: timeout\|ERROR: LeakSanitizer' "$log"; then
+        grep -B2 -A30 '==ERROR\|runtime error' "$log" | head -n 80
+        echo "fuzz: $target FAILED: a crash outside libhdf5, a timeout or a leak; inputs under $b/fuzz-artifacts/" >&2
+        exit 1
+    fi
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    [ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')  # fork mode prints no stats
+    ooms=$(grep -c 'ERROR: libFuzzer: out-of-memory' "$log" || true)
+    [ "$ooms" != 0 ] || ooms=
+    [ "$hdf5_crashes" != 0 ] || hdf5_crashes=
+    echo "fuzz: $target: ${seconds} s, ${execs:-?} executions, corpus $(ls "$b/fuzz-corpus/$target" | wc -l) files," \
+        "no konnx finding${ooms:+, $ooms out-of-memory inputs}${hdf5_crashes:+, $hdf5_crashes crashes inside libhdf5}"
     ;;
 *)
     echo "usage: tools/fuzz.sh seeds | run TARGET SECONDS" >&2
