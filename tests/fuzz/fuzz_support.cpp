@@ -17,6 +17,12 @@ std::string scratch_file(const uint8_t* data, std::size_t size, const std::strin
         return std::string(tmp ? tmp : "/tmp");
     }();
     const std::string path = dir + "/konnx-fuzz-" + std::to_string(::getpid()) + suffix;
+    // Removed when the process ends normally (libFuzzer's fork mode starts many processes).
+    struct Remover {
+        std::string path;
+        ~Remover() { std::remove(path.c_str()); }
+    };
+    static Remover remover{path};
     FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) std::abort();  // the harness itself is broken, not konnx
     if (size && std::fwrite(data, 1, size, f) != size) std::abort();
