@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake ninja-build ccache pkg-config clang-format
+    build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev libomp-dev
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
     python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pil

@@ -150,10 +150,12 @@ CommandRunner setup_bench(CLI::App& app) {
             if (eq == std::string::npos || eq == 0) throw UsageError("--input expects NAME=FILE, got '" + spec + "'");
             feeds.emplace_back(spec.substr(0, eq), read_tensor_file(spec.substr(eq + 1)));
         }
-        for (const auto& [name, shape] : shapes)
+        for (const auto& entry : shapes) {
+            const std::string& name = entry.first;  // captured below: not a structured binding (clang 14)
             if (std::none_of(session.inputs().begin(), session.inputs().end(),
                              [&](const TensorInfo& i) { return i.name == name; }))
                 fail(ErrorCode::kInvalidArgument, "--input-shape names no model input: '", name, "'");
+        }
         uint64_t seed = opt->seed;
         int64_t batch = 0;
         for (const auto& info : session.inputs()) {

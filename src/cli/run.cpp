@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/cli.hpp"
 #include "cli/model_loader.hpp"
@@ -67,11 +68,15 @@ CommandRunner setup_run(CLI::App& app) {
         nlohmann::json report;
         report["model"] = opt->model;
         report["outputs"] = nlohmann::json::array();
+        std::set<std::string> used_files;  // two outputs whose names sanitize alike must not overwrite each other
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             const std::string& name = session.outputs()[i].name;
             auto summary = summarize(name, outputs[i]);
             if (!opt->output_dir.empty()) {
-                const std::string path = opt->output_dir + "/" + sanitize_filename(name) + ".npy";
+                std::string file = sanitize_filename(name) + ".npy";
+                for (int k = 1; !used_files.insert(file).second; ++k)
+                    file = cat(sanitize_filename(name), "_", k, ".npy");
+                const std::string path = opt->output_dir + "/" + file;
                 write_npy(path, outputs[i]);
                 summary["file"] = path;
             }

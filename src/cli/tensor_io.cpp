@@ -105,6 +105,7 @@ std::string sanitize_filename(const std::string& name) {
     for (char& c : out)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
     if (out.empty() || out == "." || out == "..") out = "_" + out;
+    if (out.size() > 200) out.resize(200);  // file names stop at 255 bytes; ".npy" and a "_N" suffix still fit
     return out;
 }
 

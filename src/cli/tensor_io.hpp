@@ -22,7 +22,8 @@ Tensor synthetic_input(const TensorInfo& info, uint64_t seed, int64_t dynamic_di
 nlohmann::json summarize(const std::string& name, const Tensor& t);
 std::string summary_line(const nlohmann::json& summary);
 
-/// File-safe version of an output name: characters outside A-Za-z0-9._- become '_'.
+/// File-safe version of an output name: characters outside A-Za-z0-9._- become '_' (so no '/' and never
+/// "." or ".."), at most 200 bytes: `run --output-dir` can only write inside its folder.
 std::string sanitize_filename(const std::string& name);
 
 }  // namespace konnx::cli

@@ -14,13 +14,15 @@ int64_t checked_numel(std::span<const int64_t> shape) {
         if (d < 0) fail(ErrorCode::kInvalidModel, "negative dimension in shape ", shape_str(shape));
         if (d == 0) zero = true;
     }
-    if (zero) return 0;
+    // The non-zero dimensions are bounded even when another one is 0: code that multiplies the dims in any
+    // order (Tensor::numel, strides) must never overflow ([0, 2^62, 2^62] was found by fuzz_tensor).
     for (int64_t d : shape) {
+        if (d == 0) continue;
         if (n > kMaxElements / d)
             fail(ErrorCode::kLimitExceeded, "tensor of shape ", shape_str(shape), " has too many elements");
         n *= d;
     }
-    return n;
+    return zero ? 0 : n;
 }
 
 std::size_t checked_nbytes(int64_t numel, DType dtype) {

@@ -107,7 +107,8 @@ void check_jpeg(std::span<const std::byte> bytes, const std::string& name) {
 }
 
 /// stb_image pads truncated BMP/PNM pixel data and JPEG scans instead of failing, so the expected data size
-/// (or the JPEG end marker) is checked here first. PNG chunks are length- and zlib-checked by stb itself.
+/// (or the JPEG end marker) is checked here first. stb also decodes a PNG whose IEND chunk is cut off, so
+/// the chunk list is walked here up to a complete IEND (stb checks the chunks' contents and zlib data).
 void check_complete(std::span<const std::byte> bytes, const std::string& name, std::string_view format) {
     auto truncated = [&] { fail(ErrorCode::kInvalidModel, name, ": truncated ", format, " file"); };
     if (format == "BMP") {
@@ -123,6 +124,18 @@ void check_complete(std::span<const std::byte> bytes, const std::string& name, s
             const uint64_t stride = (static_cast<uint64_t>(width) * static_cast<uint64_t>(bpp) + 31) / 32 * 4;
             const uint64_t rows = static_cast<uint64_t>(height < 0 ? -static_cast<int64_t>(height) : height);
             if (static_cast<uint64_t>(offset) + stride * rows > bytes.size()) truncated();
+        }
+    } else if (format == "PNG") {
+        std::size_t pos = 8;  // after the signature: chunks of length (big-endian), type, data, CRC
+        for (;;) {
+            if (bytes.size() - pos < 12) truncated();
+            uint32_t length = 0;
+            for (int i = 0; i < 4; ++i)
+                length = (length << 8) | std::to_integer<uint32_t>(bytes[pos + static_cast<std::size_t>(i)]);
+            const bool iend = std::memcmp(bytes.data() + pos + 4, "IEND", 4) == 0;
+            if (length > bytes.size() - pos - 12) truncated();
+            pos += 12 + length;
+            if (iend) break;
         }
     } else if (format == "PGM" || format == "PPM") {
         // "P5" / "P6", then width, height, maxval separated by whitespace (and # comments), one whitespace, data.

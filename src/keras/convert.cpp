@@ -495,9 +495,10 @@ std::string serialize_streaming(const graph::Model& model) {
     return out;
 }
 
-/// Writes `path` through a temporary file, fsync and rename; `body(FILE*)` returns false on write errors.
+/// Writes `<path>.tmp-<pid>` through `body(FILE*)` (false on write errors), flushed and fsynced, and returns
+/// that name; on any failure the temporary file is removed and `path` is never touched.
 template <class Body>
-void write_atomically(const std::string& path, Body&& body) {
+std::string write_temporary(const std::string& path, Body&& body) {
     const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
     FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) fail(ErrorCode::kCannotCreate, "cannot create ", path, ": ", std::strerror(errno));
@@ -510,12 +511,17 @@ void write_atomically(const std::string& path, Body&& body) {
         throw;
     }
     ok = ok && std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+    const int write_errno = errno;
     ok = std::fclose(f) == 0 && ok;
     if (!ok) {
-        const int err = errno;
         std::remove(tmp.c_str());
-        fail(ErrorCode::kIo, "cannot write ", path, ": ", std::strerror(err));
+        fail(ErrorCode::kIo, "cannot write ", path, ": ", std::strerror(write_errno ? write_errno : errno));
     }
+    return tmp;
+}
+
+/// Replaces `path` by the finished temporary file in one rename.
+void commit(const std::string& tmp, const std::string& path) {
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         std::remove(tmp.c_str());
@@ -528,6 +534,9 @@ void write_atomically(const std::string& path, Body&& body) {
 void write_model_file(const graph::Model& model, const std::string& path) {
     ExternalPlan plan;
     const bool use_external = weight_bytes(model) > external_data_threshold();
+    // Both files are written completely before either existing file is replaced, so a failed or interrupted
+    // conversion leaves an earlier output (and its .data) exactly as it was.
+    std::string data_path, data_tmp;
     if (use_external) {
         plan.location = std::filesystem::path(path).filename().string() + ".data";
         uint64_t off = 0;
@@ -536,8 +545,8 @@ void write_model_file(const graph::Model& model, const std::string& path) {
             plan.offsets[name] = off;
             off = (off + t.nbytes() + 4095) / 4096 * 4096;
         }
-        const std::string data_path = (std::filesystem::path(path).parent_path() / plan.location).string();
-        write_atomically(data_path, [&](FILE* f) {
+        data_path = (std::filesystem::path(path).parent_path() / plan.location).string();
+        data_tmp = write_temporary(data_path, [&](FILE* f) {
             uint64_t pos = 0;
             static const char zeros[4096] = {};
             for (const auto& [name, t] : model.graph.initializers) {
@@ -550,13 +559,22 @@ void write_model_file(const graph::Model& model, const std::string& path) {
             return true;
         });
     }
-    write_atomically(path, [&](FILE* f) {
-        bool ok = true;
-        write_streaming(
-            model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; },
-            use_external ? &plan : nullptr);
-        return ok;
-    });
+    std::string model_tmp;
+    try {
+        model_tmp = write_temporary(path, [&](FILE* f) {
+            bool ok = true;
+            write_streaming(
+                model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; },
+                use_external ? &plan : nullptr);
+            return ok;
+        });
+        if (use_external) commit(data_tmp, data_path);  // data first: the new model never points at old data
+    } catch (...) {
+        if (!data_tmp.empty()) std::remove(data_tmp.c_str());
+        if (!model_tmp.empty()) std::remove(model_tmp.c_str());
+        throw;
+    }
+    commit(model_tmp, path);
 }
 
 /// The converted IR and its report (convert_keras serializes it, convert_keras_file streams it to disk).

@@ -2,9 +2,14 @@
 // HDF5 reading for Keras files (see h5_file.hpp).
 #include "keras/h5_file.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -60,6 +65,64 @@ std::string norm(const std::string& path) {
     return out;
 }
 
+uint64_t little_endian(const std::byte* p, int bytes) {
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | std::to_integer<uint64_t>(p[i]);
+    return v;
+}
+
+/// libhdf5 1.10 walks a global heap collection ("GCOL": variable-length strings such as model_config live
+/// there) with `p = begin + need` and loops forever when an object's size makes `need` 0 or wraps it around
+/// (found by fuzz_keras_h5). Every collection is walked here first, with the same rules and 8-byte lengths
+/// (what h5py writes), and one that would trap the reader is refused.
+void check_global_heaps(std::span<const std::byte> bytes, const std::string& label) {
+    static constexpr char kMagic[8] = {'G', 'C', 'O', 'L', 1, 0, 0, 0};  // signature, version 1, reserved
+    const std::byte* data = bytes.data();
+    const std::size_t n = bytes.size();
+    for (std::size_t at = 0; n >= 16 && at <= n - 16; ++at) {
+        const void* hit = std::memchr(data + at, 'G', n - 15 - at);
+        if (!hit) break;
+        at = static_cast<std::size_t>(static_cast<const std::byte*>(hit) - data);
+        if (std::memcmp(data + at, kMagic, sizeof kMagic) != 0) continue;
+        const uint64_t size = little_endian(data + at + 8, 8);
+        if (size < 16 || size > n - at) continue;  // libhdf5 rejects collections that do not fit by itself
+        const std::size_t end = at + static_cast<std::size_t>(size);
+        std::size_t p = at + 16;
+        while (p < end && end - p >= 16) {
+            const uint64_t index = little_endian(data + p, 2), object = little_endian(data + p + 8, 8);
+            const uint64_t need =
+                index > 0 ? (object > UINT64_MAX - 32 ? 0 : 16 + ((object + 7) & ~uint64_t{7})) : object;
+            if (need == 0 || need > end - p)
+                fail(ErrorCode::kInvalidModel, label, ": corrupt HDF5 global heap at byte ", at, " (object at byte ", p,
+                     " has size ", object, ")");
+            p += static_cast<std::size_t>(need);
+        }
+    }
+}
+
+/// check_global_heaps over a file on disk, mapped rather than read.
+void check_global_heaps(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(ErrorCode::kIo, path, ": cannot open: ", std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size <= 0) {
+        ::close(fd);
+        return;  // libhdf5 reports empty or unreadable files itself
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) fail(ErrorCode::kIo, path, ": cannot map: ", std::strerror(errno));
+    try {
+        check_global_heaps(std::span(static_cast<const std::byte*>(map), size), path);
+    } catch (...) {
+        ::munmap(map, size);
+        throw;
+    }
+    ::munmap(map, size);
+}
+
 }  // namespace
 
 H5File H5File::open(const std::string& path, const std::string& label) {
@@ -69,6 +132,7 @@ H5File H5File::open(const std::string& path, const std::string& label) {
     if (std::filesystem::is_directory(path, ec)) fail(ErrorCode::kIo, path, ": is a directory");
     if (H5Fis_hdf5(path.c_str()) <= 0)
         fail(ErrorCode::kInvalidModel, label.empty() ? path : label, ": not an HDF5 file");
+    check_global_heaps(path);
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
     H5File f;
@@ -81,6 +145,7 @@ H5File H5File::open(const std::string& path, const std::string& label) {
 H5File H5File::open_image(std::span<const std::byte> image, const std::string& label) {
     silence_hdf5();
     if (image.size() < 8) fail(ErrorCode::kInvalidModel, label, ": not an HDF5 file (", image.size(), " bytes)");
+    check_global_heaps(image, label);
     Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     if (H5Pset_fapl_core(fapl.get(), 1 << 20, 0) < 0 ||
         H5Pset_file_image(fapl.get(), const_cast<std::byte*>(image.data()), image.size()) < 0)

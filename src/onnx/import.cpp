@@ -50,6 +50,8 @@ Tensor tensor_over(DType dtype, Shape shape, std::span<const std::byte> bytes,
 DType to_dtype(int32_t data_type, const std::string& what) {
     const auto dtype = static_cast<DType>(data_type);
     if (dtype_is_known(dtype)) return dtype;
+    // 0 (UNDEFINED) is what an empty or damaged TensorProto decodes to: bad data, not an unsupported type.
+    if (dtype == DType::kUndefined) fail(ErrorCode::kInvalidModel, what, ": has no element type (damaged tensor?)");
     if (dtype == DType::kString) fail(ErrorCode::kUnsupported, what, ": string tensors are not supported");
     fail(ErrorCode::kUnsupported, what, ": element type ", data_type, " is not supported");
 }
@@ -163,14 +165,24 @@ Tensor to_tensor(const onnx::TensorProto& proto, ImportContext& ctx,
                  shape_str(shape), " needs ", nbytes);
         return tensor_over(dtype, std::move(shape), *split_raw, ctx.file);
     }
-    Tensor t = Tensor::empty(dtype, shape);
+    // The data must be there before the tensor is allocated: a 24-byte TensorProto declaring 9 GB of
+    // elements and no data made konnx allocate 9 GB (found by fuzz_tensor).
     if (proto.has_raw_data()) {
         if (proto.raw_data().size() != nbytes)
             fail(ErrorCode::kInvalidModel, what, ": raw_data has ", proto.raw_data().size(), " bytes, shape ",
                  shape_str(shape), " needs ", nbytes);
+        Tensor t = Tensor::empty(dtype, shape);
         if (nbytes) std::memcpy(t.raw(), proto.raw_data().data(), nbytes);
         return t;
     }
+    const int values = dtype == DType::kFloat32                             ? proto.float_data_size()
+                       : dtype == DType::kFloat64                           ? proto.double_data_size()
+                       : dtype == DType::kInt64                             ? proto.int64_data_size()
+                       : dtype == DType::kUInt32 || dtype == DType::kUInt64 ? proto.uint64_data_size()
+                                                                            : proto.int32_data_size();
+    if (values != checked_numel(shape))
+        fail(ErrorCode::kInvalidModel, what, ": has ", values, " values for shape ", shape_str(shape));
+    Tensor t = Tensor::empty(dtype, shape);
     switch (dtype) {
         case DType::kFloat32: copy_field(proto.float_data(), t, what); break;
         case DType::kFloat64: copy_field(proto.double_data(), t, what); break;

@@ -63,9 +63,10 @@ void deconv_reference(const DeconvShape& s, const T* x, const T* w, const T* b, 
     const Window& win = s.window;
     const int64_t icg = s.in_channels / s.groups, ocg = s.out_channels / s.groups;
     const int64_t in_size = win.in_size(), out_size = win.out_size(), k_size = win.kernel_size();
-    const auto [ID, IH, IW] = win.in;
-    const auto [OD, OH, OW] = win.out;
-    const auto [KD, KH, KW] = win.kernel;
+    // Plain variables, not a structured binding: the lambda below captures them (clang 14 cannot).
+    const int64_t ID = win.in[0], IH = win.in[1], IW = win.in[2];
+    const int64_t OD = win.out[0], OH = win.out[1], OW = win.out[2];
+    const int64_t KD = win.kernel[0], KH = win.kernel[1], KW = win.kernel[2];
     parallel_for(s.batch * s.out_channels, 1, [&](int64_t begin, int64_t end) {
         for (int64_t no = begin; no < end; ++no) {
             const int64_t n = no / s.out_channels, oc = no % s.out_channels, g = oc / ocg, ocl = oc % ocg;

@@ -3,13 +3,17 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "core/shape.hpp"
 #include "runtime/plan.hpp"
 
 namespace konnx::runtime {
 
-DynamicExecutor::DynamicExecutor(const graph::Model& model, const DynamicExecutor*,
-                                 const std::unordered_map<std::string, Tensor>* outer_values)
-    : model_(model), outer_values_(outer_values) {}
+DynamicExecutor::DynamicExecutor(const graph::Model& model, const DynamicExecutor* parent,
+                                 const std::unordered_map<std::string, Tensor>* outer_values,
+                                 int64_t memory_budget_bytes)
+    : model_(model),
+      outer_values_(outer_values),
+      memory_budget_bytes_(parent ? parent->memory_budget_bytes_ : memory_budget_bytes) {}
 
 std::vector<Tensor> DynamicExecutor::run(const graph::Graph& body, const std::vector<Tensor>& inputs) const {
     return run_graph(body, inputs);
@@ -40,6 +44,15 @@ std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std:
     static const Tensor none;
     std::vector<ops::ValueFacts> in_facts, out_facts;
     std::vector<Tensor> out_values;
+    // Everything this run produces stays in `scope` until it ends, so the sum is the memory it holds.
+    const auto budget = static_cast<std::size_t>(std::max<int64_t>(memory_budget_bytes_, 0));
+    std::size_t produced = 0;
+    auto reserve = [&](std::size_t& held, std::size_t bytes, const char* what) {
+        if (bytes > budget || held > budget - bytes)
+            fail(ErrorCode::kLimitExceeded, what, " would take this run past its memory budget of ", budget >> 20,
+                 " MiB (SessionOptions::memory_budget_bytes)");
+        held += bytes;
+    };
     for (const auto& node : g.nodes) {
         const auto t0 = std::chrono::steady_clock::now();
         const int64_t opset = node_opset(model_, node);
@@ -70,6 +83,12 @@ std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std:
                 ops::KernelInit kinit(node, opset, in_facts, out_facts, false);
                 auto kernel = op->make_kernel(kinit);
                 std::vector<Tensor*> out_ptrs;
+                for (std::size_t i = 0; i < node.outputs.size(); ++i)
+                    if (!node.outputs[i].empty())
+                        reserve(produced, checked_nbytes(checked_numel(out_facts[i].shape), out_facts[i].dtype),
+                                "its outputs");
+                std::size_t with_scratch = produced;  // scratch is freed when the node ends
+                reserve(with_scratch, kernel->scratch_bytes(), "its scratch memory");
                 for (std::size_t i = 0; i < node.outputs.size(); ++i) {
                     out_values[i] =
                         node.outputs[i].empty() ? Tensor() : Tensor::empty(out_facts[i].dtype, out_facts[i].shape);

@@ -36,6 +36,15 @@ bool repacks_input(const graph::Node& node, std::size_t input, DType dtype) {
            node.op_type == "Gemm";
 }
 
+/// Refuses an allocation that would take the memory held for the model past its budget (checked before
+/// allocating, so a hostile shape is an error, never an out-of-memory).
+void check_budget(std::size_t& held, std::size_t more, int64_t budget, const char* what) {
+    if (more > static_cast<std::size_t>(budget) || held > static_cast<std::size_t>(budget) - more)
+        fail(ErrorCode::kLimitExceeded, what, " need ", (held + std::min(more, SIZE_MAX / 2)) >> 20,
+             " MiB, over the memory budget of ", budget >> 20, " MiB (SessionOptions::memory_budget_bytes)");
+    held += more;
+}
+
 bool has_subgraphs(const graph::Graph& g) {
     for (const auto& node : g.nodes)
         for (const auto& [key, a] : node.attributes)
@@ -100,6 +109,7 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
     // Walk the nodes: infer, fold constants, keep the rest as steps.
     std::vector<ops::ValueFacts> in_facts, out_facts;
     std::vector<Tensor> out_values;
+    std::size_t folded_bytes = 0;  // constants computed while planning
     for (const auto& node : g.nodes) {
         const int64_t opset = node_opset(model, node);
         const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
@@ -141,9 +151,17 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
                     in_ptrs.push_back(in_facts[i].value ? in_facts[i].value : &empty_tensor());
                 std::vector<Tensor*> out_ptrs;
                 for (std::size_t i = 0; i < node.outputs.size(); ++i) {
-                    if (!node.outputs[i].empty()) out_values[i] = Tensor::empty(out_facts[i].dtype, out_facts[i].shape);
+                    if (!node.outputs[i].empty()) {
+                        check_budget(folded_bytes,
+                                     checked_nbytes(checked_numel(out_facts[i].shape), out_facts[i].dtype),
+                                     options.memory_budget_bytes, "folded constants");
+                        out_values[i] = Tensor::empty(out_facts[i].dtype, out_facts[i].shape);
+                    }
                     out_ptrs.push_back(&out_values[i]);
                 }
+                std::size_t with_scratch = folded_bytes;
+                check_budget(with_scratch, kernel->scratch_bytes(), options.memory_budget_bytes,
+                             "folded constants and scratch");
                 std::vector<std::byte> scratch(kernel->scratch_bytes() + kAlign);
                 auto* aligned =
                     reinterpret_cast<std::byte*>(align_up(reinterpret_cast<std::uintptr_t>(scratch.data())));
@@ -278,9 +296,13 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
     }
     plan->scratch_offset_ = arena;
     plan->arena_bytes_ = arena + plan->scratch_bytes_;
-    if (static_cast<int64_t>(plan->arena_bytes_) > options.memory_budget_bytes)
-        fail(ErrorCode::kLimitExceeded, "the model needs ", plan->arena_bytes_ >> 20,
-             " MiB of working memory, over the budget of ", options.memory_budget_bytes >> 20, " MiB");
+    // Working memory = the arena + each run's output buffers + the constants folded above.
+    std::size_t held = folded_bytes;
+    check_budget(held, plan->arena_bytes_, options.memory_budget_bytes, "the model's working memory would");
+    for (int id : plan->output_ids_)
+        if (plan->values_[static_cast<std::size_t>(id)].kind == PlanValue::Kind::kOutput)
+            check_budget(held, plan->values_[static_cast<std::size_t>(id)].bytes, options.memory_budget_bytes,
+                         "the model's working memory and outputs would");
     return plan;
 }
 

@@ -87,8 +87,10 @@ private:
 /// enclosing scopes.
 class DynamicExecutor : public ops::SubgraphRunner {
 public:
+    /// Subgraph executors (parent != nullptr) share the parent's memory budget.
     DynamicExecutor(const graph::Model& model, const DynamicExecutor* parent,
-                    const std::unordered_map<std::string, Tensor>* outer_values);
+                    const std::unordered_map<std::string, Tensor>* outer_values,
+                    int64_t memory_budget_bytes = int64_t{16} << 30);
     std::vector<Tensor> run_graph(const graph::Graph& graph, const std::vector<Tensor>& inputs,
                                   std::vector<double>* step_micros = nullptr) const;
     std::vector<Tensor> run(const graph::Graph& body, const std::vector<Tensor>& inputs) const override;
@@ -96,6 +98,7 @@ public:
 private:
     const graph::Model& model_;
     const std::unordered_map<std::string, Tensor>* outer_values_;
+    int64_t memory_budget_bytes_;  // each graph run: the bytes of all values it produces, checked before allocating
 };
 
 /// Opset of a node's domain in `model` (throws kUnsupported when not imported).

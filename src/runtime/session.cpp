@@ -102,7 +102,9 @@ std::shared_ptr<const runtime::Plan> Session::Impl::plan_for(const std::vector<T
 std::vector<Tensor> Session::Impl::run(const std::vector<std::pair<std::string, Tensor>>& named,
                                        std::vector<NodeProfile>* profile) const {
     std::vector<Tensor> feeds(inputs.size());
-    for (const auto& [name, tensor] : named) {
+    for (const auto& entry : named) {
+        const std::string& name = entry.first;  // not a structured binding: lambdas below capture it (clang 14)
+        const Tensor& tensor = entry.second;
         auto it = std::find_if(inputs.begin(), inputs.end(), [&](const TensorInfo& i) { return i.name == name; });
         if (it == inputs.end()) {
             std::vector<std::string> names;
@@ -145,7 +147,7 @@ std::vector<Tensor> Session::Impl::run(const std::vector<std::pair<std::string, 
                 profile->push_back({plan->steps()[s].node->name, plan->steps()[s].node->op_type, micros[s]});
         }
     } else {
-        runtime::DynamicExecutor executor(model, nullptr, nullptr);
+        runtime::DynamicExecutor executor(model, nullptr, nullptr, options.memory_budget_bytes);
         result = executor.run_graph(model.graph, feeds, profile ? &micros : nullptr);
         if (profile) {
             profile->clear();

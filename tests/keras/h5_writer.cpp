@@ -108,6 +108,23 @@ void H5Writer::external_link(const std::string& path, const std::string& file, c
     check(H5Lcreate_external(file.c_str(), object.c_str(), id_, path.c_str(), H5P_DEFAULT, H5P_DEFAULT), path);
 }
 
+void H5Writer::external_dataset(const std::string& path, const std::vector<long long>& dims, const std::string& file) {
+    std::vector<hsize_t> d(dims.begin(), dims.end());
+    hsize_t bytes = 4;
+    for (auto n : d)
+        bytes *= n;
+    hid_t space = H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    check(H5Pset_external(dcpl, file.c_str(), 0, bytes), path);
+    hid_t p = lcpl();
+    hid_t ds = H5Dcreate2(id_, path.c_str(), H5T_IEEE_F32LE, space, p, dcpl, H5P_DEFAULT);
+    H5Pclose(p);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    if (ds < 0) throw std::runtime_error("cannot create external dataset " + path);
+    H5Dclose(ds);
+}
+
 void write_keras_h5(const std::string& path, const nlohmann::json& model_config,
                     const std::vector<KerasWeights>& weights, const std::string& keras_version, bool split_names) {
     H5Writer w(path);

@@ -27,6 +27,8 @@ public:
     /// float32 (or float64 / float16 when `as` says so) dataset; intermediate groups are created.
     void dataset(const std::string& path, const Tensor& t, DType as = DType::kFloat32);
     void external_link(const std::string& path, const std::string& file, const std::string& object);
+    /// A float32 dataset whose bytes live in another file (HDF5 external storage), as a hostile file would.
+    void external_dataset(const std::string& path, const std::vector<long long>& dims, const std::string& file);
 
 private:
     long long id_ = -1;
