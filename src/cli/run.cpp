@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // konnx run MODEL [--input NAME=FILE]... [--output-dir DIR] [--threads N] [--json]
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,27 @@
 #include "core/npy.hpp"
 
 namespace konnx::cli {
+
+namespace {
+
+/// Fails unless `dir` is a writable folder or could be created as one (its parent is a writable folder).
+void check_output_dir_writable(const std::string& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) fail(ErrorCode::kCannotCreate, "output folder ", dir, " exists and is not a folder");
+        if (::access(dir.c_str(), W_OK) != 0) fail(ErrorCode::kCannotCreate, "output folder ", dir, " is not writable");
+        return;
+    }
+    std::string parent = dir;
+    while (parent.size() > 1 && parent.back() == '/')
+        parent.pop_back();
+    const auto slash = parent.rfind('/');
+    parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : parent.substr(0, slash));
+    if (::stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::access(parent.c_str(), W_OK) != 0)
+        fail(ErrorCode::kCannotCreate, "cannot create output folder ", dir, " (", parent, " is not a writable folder)");
+}
+
+}  // namespace
 
 CommandRunner setup_run(CLI::App& app) {
     struct Options {
@@ -42,11 +64,9 @@ CommandRunner setup_run(CLI::App& app) {
         so.threads = opt->threads;
         so.optimization_level = opt->opt_level;
         Session session = open_model(opt->model, so);
-        if (!opt->output_dir.empty()) {  // before any warning or inference: fail fast
-            struct stat st {};
-            if (::stat(opt->output_dir.c_str(), &st) != 0 && ::mkdir(opt->output_dir.c_str(), 0755) != 0)
-                fail(ErrorCode::kCannotCreate, "cannot create output folder ", opt->output_dir);
-        }
+        // Checked before any warning or inference (fail fast), but created only once there is something to
+        // write: a run that fails on its inputs leaves no empty folder behind.
+        if (!opt->output_dir.empty()) check_output_dir_writable(opt->output_dir);
 
         std::vector<std::pair<std::string, Tensor>> feeds;
         for (const auto& spec : opt->inputs) {
@@ -65,6 +85,11 @@ CommandRunner setup_run(CLI::App& app) {
         }
 
         const auto outputs = session.run(feeds);
+        if (!opt->output_dir.empty()) {
+            struct stat st {};
+            if (::stat(opt->output_dir.c_str(), &st) != 0 && ::mkdir(opt->output_dir.c_str(), 0755) != 0)
+                fail(ErrorCode::kCannotCreate, "cannot create output folder ", opt->output_dir);
+        }
         nlohmann::json report;
         report["model"] = opt->model;
         report["outputs"] = nlohmann::json::array();
