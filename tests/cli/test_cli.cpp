@@ -82,7 +82,7 @@ std::string bmp32(const std::string& name, const std::vector<std::array<uint8_t,
     auto le = [](uint32_t v, int n) {
         std::string s;
         for (int i = 0; i < n; ++i)
-            s += static_cast<char>((v >> (8 * i)) & 255);
+            s += static_cast<char>(i < 4 ? (v >> (8 * i)) & 255 : 0);  // wider fields are zero-extended
         return s;
     };
     std::string b = "BM" + le(54 + 4 * w, 4) + le(0, 4) + le(54, 4);
