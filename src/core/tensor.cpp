@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
 #include "konnx/tensor.hpp"
 
 namespace konnx {
@@ -49,6 +50,8 @@ std::string_view dtype_name(DType dtype) {
         case DType::kString: return "string";
         case DType::kUndefined: return "undefined";
     }
+    if (dtype == kSequenceType) return "sequence";
+    if (dtype == kOptionalType) return "optional";
     return "undefined";
 }
 
@@ -93,7 +96,7 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
 Tensor Tensor::view(DType dtype, Shape shape, void* data) { return wrap(dtype, std::move(shape), nullptr, data); }
 
 Tensor Tensor::wrap(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data) {
-    if (!dtype_is_known(dtype))
+    if (!dtype_is_known(dtype) && !is_container(dtype))  // containers: only make_sequence/make_optional wrap those
         fail(ErrorCode::kUnsupported, "tensors of type ", dtype_name(dtype), " are not supported");
     checked_numel(shape);
     Tensor t;
@@ -116,6 +119,7 @@ std::size_t Tensor::nbytes() const noexcept { return static_cast<std::size_t>(nu
 
 Tensor Tensor::clone() const {
     if (!defined()) return {};
+    if (is_container(dtype_)) return detail::clone_container(*this);
     Tensor t = empty(dtype_, shape_);
     if (nbytes()) std::memcpy(t.data_, data_, nbytes());
     return t;

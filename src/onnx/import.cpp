@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
 #include "onnx/model_io.hpp"
 #include "onnx/wire_split.hpp"
 
@@ -198,7 +199,11 @@ graph::ValueInfo to_value_info(const onnx::ValueInfoProto& proto) {
     graph::ValueInfo info;
     info.name = proto.name();
     info.doc_string = proto.doc_string();
-    if (proto.type().has_tensor_type()) {
+    if (proto.type().has_sequence_type()) {
+        info.dtype = kSequenceType;  // element types are checked by the ops that read the items
+    } else if (proto.type().has_optional_type()) {
+        info.dtype = kOptionalType;
+    } else if (proto.type().has_tensor_type()) {
         const auto& tt = proto.type().tensor_type();
         info.dtype = static_cast<DType>(tt.elem_type());
         if (tt.has_shape()) {

@@ -20,7 +20,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                  norm = init.attr_float("norm_coefficient", 0.0f);
     const int64_t n = training::group_size(init, kLists);
     return make_kernel([=](const KernelRun& r) {
-        const double rate = training::learning_rate(r) / (1.0 + static_cast<double>(r.in(1).data<int64_t>()[0]) * decay);
+        const double rate =
+            training::learning_rate(r) / (1.0 + static_cast<double>(r.in(1).data<int64_t>()[0]) * decay);
         for (int64_t j = 0; j < n; ++j) {
             const Tensor &x = r.in(2 + j), &g = r.in(2 + n + j), &h = r.in(2 + 2 * n + j);
             dispatch<float, double>(x.dtype(), [&]<class T>() {

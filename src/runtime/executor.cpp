@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
 #include "runtime/plan.hpp"
 
 namespace konnx::runtime {
@@ -90,8 +91,12 @@ std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std:
                 std::size_t with_scratch = produced;  // scratch is freed when the node ends
                 reserve(with_scratch, kernel->scratch_bytes(), "its scratch memory");
                 for (std::size_t i = 0; i < node.outputs.size(); ++i) {
-                    out_values[i] =
-                        node.outputs[i].empty() ? Tensor() : Tensor::empty(out_facts[i].dtype, out_facts[i].shape);
+                    const DType dtype = out_facts[i].dtype;
+                    // Sequence/optional outputs start as empty placeholders that the kernel replaces.
+                    out_values[i] = node.outputs[i].empty()  ? Tensor()
+                                    : dtype == kSequenceType ? make_sequence(DType::kUndefined, {})
+                                    : dtype == kOptionalType ? make_optional(DType::kUndefined)
+                                                             : Tensor::empty(dtype, out_facts[i].shape);
                     out_ptrs.push_back(&out_values[i]);
                 }
                 std::vector<std::byte> scratch(kernel->scratch_bytes() + 64);

@@ -22,6 +22,7 @@
 
 #include "core/dispatch.hpp"
 #include "core/half.hpp"
+#include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
 #include "onnx/model_io.hpp"
 
@@ -96,6 +97,23 @@ std::string compare(const Tensor& got, const Tensor& want_in, const Tolerance& t
     return "";
 }
 
+// compare() for sequence and optional values: the same kind, item count and each item within tolerance.
+std::string compare_value(const Tensor& got, const Tensor& want, const Tolerance& tol) {
+    if (!is_container(want.dtype())) return compare(got, want, tol);
+    if (got.dtype() != want.dtype())
+        return cat("got a ", dtype_name(got.dtype()), ", expected a ", dtype_name(want.dtype()));
+    if (want.dtype() == kOptionalType) {
+        const Tensor *g = optional_value(got), *w = optional_value(want);
+        if (!g || !w) return !g && !w ? "" : cat("optional ", g ? "has" : "lacks", " a value, expected the opposite");
+        return compare_value(*g, *w, tol);
+    }
+    const auto &g = sequence_items(got), &w = sequence_items(want);
+    if (g.size() != w.size()) return cat("sequence of ", g.size(), " items, expected ", w.size());
+    for (std::size_t i = 0; i < w.size(); ++i)
+        if (std::string diff = compare(g[i], w[i], tol); !diff.empty()) return cat("item ", i, ": ", diff);
+    return "";
+}
+
 // Cases whose test data contradict the model's declared input shapes. ONNX 1.12's CastLike bfloat16 cases
 // declare `like` as [3, 4] but store a [1] tensor (CastLike reads only its type); konnx rightly refuses the
 // mismatch, so the runner drops that input's declared shape for these cases only.
@@ -135,7 +153,7 @@ std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
                 const fs::path file = set / cat("input_", i, ".pb");
                 if (!fs::exists(file)) break;
                 std::string name;
-                Tensor t = onnxio::read_tensor(file.string(), &name);
+                Tensor t = onnxio::read_value(file.string(), session.inputs()[i].dtype, &name);
                 if (t.dtype() == DType::kUInt16 && session.inputs()[i].dtype == DType::kBFloat16)
                     t = retype_bfloat16(t);
                 feeds.emplace_back(name.empty() ? session.inputs()[i].name : name, t);
@@ -150,7 +168,8 @@ std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
             for (std::size_t i = 0; i < outputs.size(); ++i) {
                 const fs::path file = set / cat("output_", i, ".pb");
                 if (!fs::exists(file)) continue;
-                const std::string diff = compare(outputs[i], onnxio::read_tensor(file.string()), tol);
+                const std::string diff =
+                    compare_value(outputs[i], onnxio::read_value(file.string(), session.outputs()[i].dtype), tol);
                 if (!diff.empty()) return cat(set.filename().string(), " output ", i, ": ", diff);
             }
         }

@@ -22,8 +22,8 @@ inline int64_t group_size(const NodeContext& ctx, int64_t lists) {
 /// k == 0 ? 0 : k + 1 (group 1 is G, which has no output).
 inline void infer_optimizer(InferContext& ctx, int64_t lists) {
     const int64_t n = group_size(ctx, lists);
-    ctx.check(static_cast<int64_t>(ctx.num_outputs()) == (lists - 1) * n, "expects ", (lists - 1) * n,
-              " outputs, got ", ctx.num_outputs());
+    ctx.check(static_cast<int64_t>(ctx.num_outputs()) == (lists - 1) * n, "expects ", (lists - 1) * n, " outputs, got ",
+              ctx.num_outputs());
     for (std::size_t i = 0; i < ctx.num_inputs(); ++i)
         ctx.check(ctx.has_input(i), "input ", i, " is required");
     const DType r = ctx.input_dtype(0);
