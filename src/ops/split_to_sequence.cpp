@@ -30,7 +30,8 @@ std::vector<int64_t> piece_sizes(const Tensor* split, int64_t dim) {
     if (split->rank() != 1) fail(ErrorCode::kInvalidArgument, "split must be a scalar or 1-D");
     int64_t total = 0;
     for (int64_t v : values) {
-        if (v < 0) fail(ErrorCode::kInvalidArgument, "split sizes must not be negative, got ", v);
+        if (v < 0 || v > dim - total)
+            fail(ErrorCode::kInvalidArgument, "split sizes must be non-negative and add up to ", dim, ", got ", v);
         total += v;
     }
     if (total != dim)

@@ -87,7 +87,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             for (int64_t row = 0; row < rows; ++row) {
                 const T* items = x.data<T>() + row * cols;
                 float* counts = y + row * pool.size;
-                for (int64_t skip = 0; skip <= pool.max_skip; ++skip) {
+                // Skips are only worth trying while a 2-gram still fits in the row (max_skip_count may be huge).
+                for (int64_t skip = 0; skip <= pool.max_skip && (skip == 0 || skip + 1 < cols); ++skip) {
                     const int64_t first_n = skip > 0 ? std::max<int64_t>(pool.min_n, 2) : pool.min_n;
                     for (int64_t start = 0; start < cols; ++start)
                         for (int64_t n = first_n; n <= pool.max_n && start + (n - 1) * (skip + 1) < cols; ++n) {
