@@ -8,5 +8,6 @@
 #include "konnx/inspect.hpp"
 #include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
+#include "konnx/string_tensor.hpp"
 #include "konnx/tensor.hpp"
 #include "konnx/version.hpp"

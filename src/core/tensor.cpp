@@ -7,6 +7,7 @@
 #include "core/memory.hpp"
 #include "core/shape.hpp"
 #include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
 #include "konnx/tensor.hpp"
 
 namespace konnx {
@@ -96,7 +97,8 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
 Tensor Tensor::view(DType dtype, Shape shape, void* data) { return wrap(dtype, std::move(shape), nullptr, data); }
 
 Tensor Tensor::wrap(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data) {
-    if (!dtype_is_known(dtype) && !is_container(dtype))  // containers: only make_sequence/make_optional wrap those
+    // Containers and strings: only make_sequence/make_optional/make_string_tensor wrap those.
+    if (!dtype_is_known(dtype) && !is_container(dtype) && dtype != DType::kString)
         fail(ErrorCode::kUnsupported, "tensors of type ", dtype_name(dtype), " are not supported");
     checked_numel(shape);
     Tensor t;
@@ -120,6 +122,10 @@ std::size_t Tensor::nbytes() const noexcept { return static_cast<std::size_t>(nu
 Tensor Tensor::clone() const {
     if (!defined()) return {};
     if (is_container(dtype_)) return detail::clone_container(*this);
+    if (dtype_ == DType::kString) {
+        const auto values = span<std::string>();
+        return make_string_tensor(shape_, {values.begin(), values.end()});
+    }
     Tensor t = empty(dtype_, shape_);
     if (nbytes()) std::memcpy(t.data_, data_, nbytes());
     return t;

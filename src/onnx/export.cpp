@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
 
 #include "core/error.hpp"
 #include "onnx/model_io.hpp"
@@ -15,6 +16,13 @@ void fill_tensor(const Tensor& t, const std::string& name, onnx::TensorProto& pr
     proto.set_data_type(static_cast<int32_t>(t.dtype()));
     for (int64_t d : t.shape())
         proto.add_dims(d);
+    if (t.dtype() == DType::kString) {  // the strings are not in the tensor's bytes
+        for (const std::string& s : string_values(t))
+            proto.add_string_data(s);
+        return;
+    }
+    if (!dtype_is_known(t.dtype()))
+        fail(ErrorCode::kUnsupported, "cannot write a ", dtype_name(t.dtype()), " as a TensorProto");
     proto.set_raw_data(t.raw(), t.nbytes());
 }
 

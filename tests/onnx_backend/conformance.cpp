@@ -24,6 +24,7 @@
 #include "core/half.hpp"
 #include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
+#include "konnx/string_tensor.hpp"
 #include "onnx/model_io.hpp"
 
 namespace fs = std::filesystem;
@@ -79,6 +80,15 @@ Tensor retype_bfloat16(const Tensor& t) {
 
 // Empty string when equal within tolerance, else the first difference.
 std::string compare(const Tensor& got, const Tensor& want_in, const Tolerance& tol) {
+    if (got.dtype() == DType::kString || want_in.dtype() == DType::kString) {
+        if (got.dtype() != want_in.dtype() || got.shape() != want_in.shape())
+            return cat(dtype_name(got.dtype()), " ", shape_str(got.shape()), " != expected ",
+                       dtype_name(want_in.dtype()), " ", shape_str(want_in.shape()));
+        const auto g = string_values(got), w = string_values(want_in);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (g[i] != w[i]) return cat("element ", i, ": got '", g[i], "', expected '", w[i], "'");
+        return "";
+    }
     const Tensor want =
         got.dtype() == DType::kBFloat16 && want_in.dtype() == DType::kUInt16 ? retype_bfloat16(want_in) : want_in;
     if (got.dtype() != want.dtype())
