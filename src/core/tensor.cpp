@@ -97,8 +97,10 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
 Tensor Tensor::view(DType dtype, Shape shape, void* data) { return wrap(dtype, std::move(shape), nullptr, data); }
 
 Tensor Tensor::wrap(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data) {
-    // Containers and strings: only make_sequence/make_optional/make_string_tensor wrap those.
-    if (!dtype_is_known(dtype) && !is_container(dtype) && dtype != DType::kString)
+    // Containers and strings: only make_sequence/make_optional/make_string_tensor wrap those (with their owner;
+    // view() of such memory is refused).
+    const bool owned_kind = (is_container(dtype) || dtype == DType::kString) && owner;
+    if (!dtype_is_known(dtype) && !owned_kind)
         fail(ErrorCode::kUnsupported, "tensors of type ", dtype_name(dtype), " are not supported");
     checked_numel(shape);
     Tensor t;

@@ -52,6 +52,8 @@ TEST(StringTensors, TensorProtoRoundTrip) {
     EXPECT_EQ(back.shape(), (Shape{2}));
     EXPECT_EQ(strings(back), (std::vector<std::string>{"a", ""}));
     EXPECT_EQ(strings(t.clone()), strings(t));
+    std::string not_owned[1];
+    EXPECT_THROW(Tensor::view(DType::kString, {1}, not_owned), Error);  // strings only come with their owner
 }
 
 TEST(StringTensors, OpsThatCopyBytesRefuseThem) {
