@@ -6,6 +6,8 @@
 #include "konnx/dtype.hpp"
 #include "konnx/error.hpp"
 #include "konnx/inspect.hpp"
+#include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
+#include "konnx/string_tensor.hpp"
 #include "konnx/tensor.hpp"
 #include "konnx/version.hpp"

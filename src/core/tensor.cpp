@@ -6,6 +6,8 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
 #include "konnx/tensor.hpp"
 
 namespace konnx {
@@ -49,6 +51,8 @@ std::string_view dtype_name(DType dtype) {
         case DType::kString: return "string";
         case DType::kUndefined: return "undefined";
     }
+    if (dtype == kSequenceType) return "sequence";
+    if (dtype == kOptionalType) return "optional";
     return "undefined";
 }
 
@@ -93,7 +97,10 @@ Tensor Tensor::zeros(DType dtype, Shape shape) {
 Tensor Tensor::view(DType dtype, Shape shape, void* data) { return wrap(dtype, std::move(shape), nullptr, data); }
 
 Tensor Tensor::wrap(DType dtype, Shape shape, std::shared_ptr<void> owner, void* data) {
-    if (!dtype_is_known(dtype))
+    // Containers and strings: only make_sequence/make_optional/make_string_tensor wrap those (with their owner;
+    // view() of such memory is refused).
+    const bool owned_kind = (is_container(dtype) || dtype == DType::kString) && owner;
+    if (!dtype_is_known(dtype) && !owned_kind)
         fail(ErrorCode::kUnsupported, "tensors of type ", dtype_name(dtype), " are not supported");
     checked_numel(shape);
     Tensor t;
@@ -116,6 +123,11 @@ std::size_t Tensor::nbytes() const noexcept { return static_cast<std::size_t>(nu
 
 Tensor Tensor::clone() const {
     if (!defined()) return {};
+    if (is_container(dtype_)) return detail::clone_container(*this);
+    if (dtype_ == DType::kString) {
+        const auto values = span<std::string>();
+        return make_string_tensor(shape_, {values.begin(), values.end()});
+    }
     Tensor t = empty(dtype_, shape_);
     if (nbytes()) std::memcpy(t.data_, data_, nbytes());
     return t;

@@ -2,6 +2,9 @@
 // IR -> ModelProto (used by the converter to write .onnx and to run onnx::checker).
 #include <onnx/onnx_pb.h>
 
+#include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
+
 #include "core/error.hpp"
 #include "onnx/model_io.hpp"
 
@@ -13,13 +16,21 @@ void fill_tensor(const Tensor& t, const std::string& name, onnx::TensorProto& pr
     proto.set_data_type(static_cast<int32_t>(t.dtype()));
     for (int64_t d : t.shape())
         proto.add_dims(d);
+    if (t.dtype() == DType::kString) {  // the strings are not in the tensor's bytes
+        for (const std::string& s : string_values(t))
+            proto.add_string_data(s);
+        return;
+    }
+    if (!dtype_is_known(t.dtype()))
+        fail(ErrorCode::kUnsupported, "cannot write a ", dtype_name(t.dtype()), " as a TensorProto");
     proto.set_raw_data(t.raw(), t.nbytes());
 }
 
 void fill_value_info(const graph::ValueInfo& info, onnx::ValueInfoProto& proto) {
     proto.set_name(info.name);
     if (!info.doc_string.empty()) proto.set_doc_string(info.doc_string);
-    if (info.dtype == DType::kUndefined) return;
+    // Sequence/optional values: the IR keeps no element type for them, so they are written untyped.
+    if (info.dtype == DType::kUndefined || is_container(info.dtype)) return;
     auto* tt = proto.mutable_type()->mutable_tensor_type();
     tt->set_elem_type(static_cast<int32_t>(info.dtype));
     if (!info.has_shape) return;

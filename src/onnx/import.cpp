@@ -14,6 +14,8 @@
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
 #include "onnx/model_io.hpp"
 #include "onnx/wire_split.hpp"
 
@@ -137,6 +139,13 @@ std::string external_path(const onnx::TensorProto& proto, const ImportContext& c
 Tensor to_tensor(const onnx::TensorProto& proto, ImportContext& ctx,
                  const std::optional<std::span<const std::byte>>& split_raw = std::nullopt) {
     const std::string what = cat("tensor '", proto.name(), "'");
+    if (proto.data_type() == onnx::TensorProto::STRING) {
+        Shape dims(proto.dims().begin(), proto.dims().end());
+        if (proto.string_data_size() != checked_numel(dims))
+            fail(ErrorCode::kInvalidModel, what, ": has ", proto.string_data_size(), " strings for shape ",
+                 shape_str(dims));
+        return make_string_tensor(std::move(dims), {proto.string_data().begin(), proto.string_data().end()});
+    }
     const DType dtype = to_dtype(proto.data_type(), what);
     Shape shape(proto.dims().begin(), proto.dims().end());
     try {
@@ -198,7 +207,11 @@ graph::ValueInfo to_value_info(const onnx::ValueInfoProto& proto) {
     graph::ValueInfo info;
     info.name = proto.name();
     info.doc_string = proto.doc_string();
-    if (proto.type().has_tensor_type()) {
+    if (proto.type().has_sequence_type()) {
+        info.dtype = kSequenceType;  // element types are checked by the ops that read the items
+    } else if (proto.type().has_optional_type()) {
+        info.dtype = kOptionalType;
+    } else if (proto.type().has_tensor_type()) {
         const auto& tt = proto.type().tensor_type();
         info.dtype = static_cast<DType>(tt.elem_type());
         if (tt.has_shape()) {

@@ -9,6 +9,7 @@
 #include "core/file.hpp"
 #include "core/memory.hpp"
 #include "core/shape.hpp"
+#include "konnx/sequence.hpp"
 
 namespace konnx::runtime {
 namespace {
@@ -101,6 +102,8 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         v.constant = {};
         plan->input_ids_.push_back(id);
         facts_of(id) = {inputs[i].dtype(), inputs[i].shape(), nullptr};
+        if (is_container(inputs[i].dtype()) || inputs[i].dtype() == DType::kString)
+            return nullptr;  // sequences, optionals and strings run in dynamic mode
     }
     for (auto& v : plan->values_)
         if (v.kind == PlanValue::Kind::kConstant)
@@ -138,6 +141,9 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         } catch (const Error& e) {
             rethrow_for(node, e);
         }
+        if (std::any_of(out_facts.begin(), out_facts.end(),
+                        [](const auto& f) { return is_container(f.dtype) || f.dtype == DType::kString; }))
+            return nullptr;  // sequences, optionals and strings run in dynamic mode
         const bool values_known = std::all_of(node.outputs.begin(), node.outputs.end(), [&](const std::string& o) {
             return o.empty() || out_values[static_cast<std::size_t>(&o - node.outputs.data())].defined();
         });

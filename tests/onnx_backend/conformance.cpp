@@ -22,7 +22,9 @@
 
 #include "core/dispatch.hpp"
 #include "core/half.hpp"
+#include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
+#include "konnx/string_tensor.hpp"
 #include "onnx/model_io.hpp"
 
 namespace fs = std::filesystem;
@@ -78,6 +80,15 @@ Tensor retype_bfloat16(const Tensor& t) {
 
 // Empty string when equal within tolerance, else the first difference.
 std::string compare(const Tensor& got, const Tensor& want_in, const Tolerance& tol) {
+    if (got.dtype() == DType::kString || want_in.dtype() == DType::kString) {
+        if (got.dtype() != want_in.dtype() || got.shape() != want_in.shape())
+            return cat(dtype_name(got.dtype()), " ", shape_str(got.shape()), " != expected ",
+                       dtype_name(want_in.dtype()), " ", shape_str(want_in.shape()));
+        const auto g = string_values(got), w = string_values(want_in);
+        for (std::size_t i = 0; i < w.size(); ++i)
+            if (g[i] != w[i]) return cat("element ", i, ": got '", g[i], "', expected '", w[i], "'");
+        return "";
+    }
     const Tensor want =
         got.dtype() == DType::kBFloat16 && want_in.dtype() == DType::kUInt16 ? retype_bfloat16(want_in) : want_in;
     if (got.dtype() != want.dtype())
@@ -93,6 +104,23 @@ std::string compare(const Tensor& got, const Tensor& want_in, const Tolerance& t
         const bool ok = exact ? a == b : std::fabs(a - b) <= tol.atol + tol.rtol * std::fabs(b);
         if (!ok) return cat("element ", i, ": got ", a, ", expected ", b);
     }
+    return "";
+}
+
+// compare() for sequence and optional values: the same kind, item count and each item within tolerance.
+std::string compare_value(const Tensor& got, const Tensor& want, const Tolerance& tol) {
+    if (!is_container(want.dtype())) return compare(got, want, tol);
+    if (got.dtype() != want.dtype())
+        return cat("got a ", dtype_name(got.dtype()), ", expected a ", dtype_name(want.dtype()));
+    if (want.dtype() == kOptionalType) {
+        const Tensor *g = optional_value(got), *w = optional_value(want);
+        if (!g || !w) return !g && !w ? "" : cat("optional ", g ? "has" : "lacks", " a value, expected the opposite");
+        return compare_value(*g, *w, tol);
+    }
+    const auto &g = sequence_items(got), &w = sequence_items(want);
+    if (g.size() != w.size()) return cat("sequence of ", g.size(), " items, expected ", w.size());
+    for (std::size_t i = 0; i < w.size(); ++i)
+        if (std::string diff = compare(g[i], w[i], tol); !diff.empty()) return cat("item ", i, ": ", diff);
     return "";
 }
 
@@ -135,7 +163,7 @@ std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
                 const fs::path file = set / cat("input_", i, ".pb");
                 if (!fs::exists(file)) break;
                 std::string name;
-                Tensor t = onnxio::read_tensor(file.string(), &name);
+                Tensor t = onnxio::read_value(file.string(), session.inputs()[i].dtype, &name);
                 if (t.dtype() == DType::kUInt16 && session.inputs()[i].dtype == DType::kBFloat16)
                     t = retype_bfloat16(t);
                 feeds.emplace_back(name.empty() ? session.inputs()[i].name : name, t);
@@ -150,7 +178,8 @@ std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
             for (std::size_t i = 0; i < outputs.size(); ++i) {
                 const fs::path file = set / cat("output_", i, ".pb");
                 if (!fs::exists(file)) continue;
-                const std::string diff = compare(outputs[i], onnxio::read_tensor(file.string()), tol);
+                const std::string diff =
+                    compare_value(outputs[i], onnxio::read_value(file.string(), session.outputs()[i].dtype), tol);
                 if (!diff.empty()) return cat(set.filename().string(), " output ", i, ": ", diff);
             }
         }

@@ -11,6 +11,7 @@
 
 #include "core/shape.hpp"
 #include "core/strings.hpp"
+#include "konnx/sequence.hpp"
 #include "ops/support/op.hpp"
 
 namespace konnx::ops {
@@ -24,7 +25,10 @@ inline const graph::Graph& required_graph(const NodeContext& ctx, std::string_vi
 
 /// Declares output i with `dtype` (float32 when the model does not say) and a placeholder shape.
 inline void declare_control_flow_output(InferContext& ctx, std::size_t i, DType dtype) {
-    ctx.set_output(i, dtype_is_known(dtype) ? dtype : DType::kFloat32, {0});
+    if (is_container(dtype))
+        ctx.set_output(i, dtype, {});
+    else
+        ctx.set_output(i, dtype_is_known(dtype) ? dtype : DType::kFloat32, {0});
 }
 
 /// A condition tensor's truth value: a bool (or numeric) tensor with exactly one element.
