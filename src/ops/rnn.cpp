@@ -12,8 +12,9 @@ RnnSpec spec_of(const NodeContext& ctx) { return parse_rnn(ctx, 1, {"Tanh"}, fal
 
 void infer(InferContext& ctx) { infer_rnn(ctx, spec_of(ctx)); }
 
-std::unique_ptr<Kernel> make(const KernelInit& init) {
-    return make_rnn_kernel(spec_of(init), init.input_dtype(0), [](const RnnSpec& s, const KernelRun& r) {
+/// The readable reference: the equation above, step by step, through the shared driver.
+std::unique_ptr<Kernel> reference_kernel(const RnnSpec& spec, DType dtype) {
+    return make_rnn_kernel(spec, dtype, [](const RnnSpec& s, const KernelRun& r) {
         dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
             const T* R = r.in(2).data<T>();
             const int64_t H = s.hidden;
@@ -27,6 +28,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             });
         });
     });
+}
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    const RnnSpec spec = spec_of(init);
+    return with_fast_path(init, spec, RnnCellKind::kRnn, reference_kernel(spec, init.input_dtype(0)));
 }
 
 }  // namespace
