@@ -20,22 +20,22 @@ namespace {
 // (relative error < 2e-7), 2^n by building the float's exponent bits; floor(x·log2e + 0.5) truncates a
 // positive number (x·log2e > -126). Macros (GNU statement expressions), not inline functions: GCC 12 does
 // not vectorize loops in target_clones functions once a default-target helper is inlined into them.
-#define KONNX_EXP_APPROX(value)                                                                   \
-    ({                                                                                            \
-        float x_ = (value);                                                                       \
-        x_ = x_ < -87.0f ? -87.0f : x_;                                                           \
-        x_ = x_ > 88.0f ? 88.0f : x_;                                                             \
-        const int32_t n_ = static_cast<int32_t>(x_ * 1.44269504088896341f + 128.5f) - 128;        \
-        const float nf_ = static_cast<float>(n_);                                                 \
-        const float r_ = (x_ - nf_ * 0.693145751953125f) - nf_ * 1.428606765330187e-06f;          \
-        float p_ = 1.0f / 720.0f;                                                                 \
-        p_ = p_ * r_ + 1.0f / 120.0f;                                                             \
-        p_ = p_ * r_ + 1.0f / 24.0f;                                                              \
-        p_ = p_ * r_ + 1.0f / 6.0f;                                                               \
-        p_ = p_ * r_ + 0.5f;                                                                      \
-        p_ = p_ * r_ + 1.0f;                                                                      \
-        p_ = p_ * r_ + 1.0f;                                                                      \
-        p_* std::bit_cast<float>((n_ + 127) << 23);                                               \
+#define KONNX_EXP_APPROX(value)                                                            \
+    ({                                                                                     \
+        float x_ = (value);                                                                \
+        x_ = x_ < -87.0f ? -87.0f : x_;                                                    \
+        x_ = x_ > 88.0f ? 88.0f : x_;                                                      \
+        const int32_t n_ = static_cast<int32_t>(x_ * 1.44269504088896341f + 128.5f) - 128; \
+        const float nf_ = static_cast<float>(n_);                                          \
+        const float r_ = (x_ - nf_ * 0.693145751953125f) - nf_ * 1.428606765330187e-06f;   \
+        float p_ = 1.0f / 720.0f;                                                          \
+        p_ = p_ * r_ + 1.0f / 120.0f;                                                      \
+        p_ = p_ * r_ + 1.0f / 24.0f;                                                       \
+        p_ = p_ * r_ + 1.0f / 6.0f;                                                        \
+        p_ = p_ * r_ + 0.5f;                                                               \
+        p_ = p_ * r_ + 1.0f;                                                               \
+        p_ = p_ * r_ + 1.0f;                                                               \
+        p_* std::bit_cast<float>((n_ + 127) << 23);                                        \
     })
 #define KONNX_SIGMOID(value) (1.0f / (1.0f + KONNX_EXP_APPROX(-(value))))
 #define KONNX_TANH(value) (2.0f / (1.0f + KONNX_EXP_APPROX(-2.0f * (value))) - 1.0f)
@@ -83,54 +83,61 @@ PackedRecurrent::PackedRecurrent(const float* r, int64_t rows, int64_t k)
                 r[j * k + i];
 }
 
-void PackedRecurrent::matvec(const float* x, float* y) const { matvec_blocks(data_.data(), blocks_, k_, x, y); }
+void PackedRecurrent::matvec_blocks(const float* x, float* y, int64_t first, int64_t count) const {
+    konnx::kernels::matvec_blocks(data_.data() + first * k_ * kRecurrentBlock, count, k_, x,
+                                  y + first * kRecurrentBlock);
+}
 
 KONNX_VECTOR_CLONES
-void lstm_cell(const float* xw, const float* rh, const float* peephole, float* h, float* c, int64_t H) {
+void lstm_cell(const float* xw, const float* rh, const float* peephole, float* h_out, float* c, int64_t n,
+               int64_t stride) {
+    const int64_t H = stride;
     if (peephole) {
         const float *pi = peephole, *po = peephole + H, *pf = peephole + 2 * H;
 #pragma omp simd
-        for (int64_t j = 0; j < H; ++j) {
+        for (int64_t j = 0; j < n; ++j) {
             const float i = KONNX_SIGMOID(xw[j] + rh[j] + pi[j] * c[j]);
             const float f = KONNX_SIGMOID(xw[2 * H + j] + rh[2 * H + j] + pf[j] * c[j]);
             const float g = KONNX_TANH(xw[3 * H + j] + rh[3 * H + j]);
             const float ct = f * c[j] + i * g;
             const float o = KONNX_SIGMOID(xw[H + j] + rh[H + j] + po[j] * ct);
             c[j] = ct;
-            h[j] = o * KONNX_TANH(ct);
+            h_out[j] = o * KONNX_TANH(ct);
         }
         return;
     }
 #pragma omp simd
-    for (int64_t j = 0; j < H; ++j) {
+    for (int64_t j = 0; j < n; ++j) {
         const float i = KONNX_SIGMOID(xw[j] + rh[j]);
         const float o = KONNX_SIGMOID(xw[H + j] + rh[H + j]);
         const float f = KONNX_SIGMOID(xw[2 * H + j] + rh[2 * H + j]);
         const float g = KONNX_TANH(xw[3 * H + j] + rh[3 * H + j]);
         const float ct = f * c[j] + i * g;
         c[j] = ct;
-        h[j] = o * KONNX_TANH(ct);
+        h_out[j] = o * KONNX_TANH(ct);
     }
 }
 
 KONNX_VECTOR_CLONES
-void gru_lbr_cell(const float* xw, const float* rh, const float* rbh, float* h, int64_t H) {
+void gru_lbr_cell(const float* xw, const float* rh, const float* rbh, const float* h, float* h_out, int64_t n,
+                  int64_t stride) {
+    const int64_t H = stride;
     if (!rbh) {
 #pragma omp simd
-        for (int64_t j = 0; j < H; ++j) {
+        for (int64_t j = 0; j < n; ++j) {
             const float z = KONNX_SIGMOID(xw[j] + rh[j]);
             const float r = KONNX_SIGMOID(xw[H + j] + rh[H + j]);
             const float hh = KONNX_TANH(xw[2 * H + j] + r * rh[2 * H + j]);
-            h[j] = (1.0f - z) * hh + z * h[j];
+            h_out[j] = (1.0f - z) * hh + z * h[j];
         }
         return;
     }
 #pragma omp simd
-    for (int64_t j = 0; j < H; ++j) {
+    for (int64_t j = 0; j < n; ++j) {
         const float z = KONNX_SIGMOID(xw[j] + rh[j]);
         const float r = KONNX_SIGMOID(xw[H + j] + rh[H + j]);
         const float hh = KONNX_TANH(xw[2 * H + j] + r * (rh[2 * H + j] + rbh[j]));
-        h[j] = (1.0f - z) * hh + z * h[j];
+        h_out[j] = (1.0f - z) * hh + z * h[j];
     }
 }
 
@@ -154,23 +161,23 @@ void gru_update(const float* xw_h, const float* rhh, const float* z, float* h, i
 }
 
 KONNX_VECTOR_CLONES
-void rnn_cell(const float* xw, const float* rh, RnnActivationKind f, float* h, int64_t H) {
+void rnn_cell(const float* xw, const float* rh, RnnActivationKind f, float* h_out, int64_t n) {
     switch (f) {
         case RnnActivationKind::kTanh:
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j)
-                h[j] = KONNX_TANH(xw[j] + rh[j]);
+            for (int64_t j = 0; j < n; ++j)
+                h_out[j] = KONNX_TANH(xw[j] + rh[j]);
             break;
         case RnnActivationKind::kSigmoid:
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j)
-                h[j] = KONNX_SIGMOID(xw[j] + rh[j]);
+            for (int64_t j = 0; j < n; ++j)
+                h_out[j] = KONNX_SIGMOID(xw[j] + rh[j]);
             break;
         case RnnActivationKind::kRelu:
 #pragma omp simd
-            for (int64_t j = 0; j < H; ++j) {
+            for (int64_t j = 0; j < n; ++j) {
                 const float v = xw[j] + rh[j];
-                h[j] = v > 0.0f ? v : 0.0f;
+                h_out[j] = v > 0.0f ? v : 0.0f;
             }
             break;
     }

@@ -27,7 +27,9 @@ public:
     /// rows() rounded up to whole blocks: the length of y in matvec.
     int64_t padded_rows() const { return blocks_ * kRecurrentBlock; }
     /// y[j] = sum_i R[j, i] x[i] for j < padded_rows() (padding rows give 0).
-    void matvec(const float* x, float* y) const;
+    void matvec(const float* x, float* y) const { matvec_blocks(x, y, 0, blocks_); }
+    /// The same for the rows of blocks [first, first + count) only (y is still indexed by row).
+    void matvec_blocks(const float* x, float* y, int64_t first, int64_t count) const;
 
 private:
     std::vector<float> data_;
@@ -36,15 +38,21 @@ private:
 
 enum class RnnActivationKind { kTanh, kRelu, kSigmoid };
 
-/// LSTM, ONNX gates i o f c: xw and rh (= R·h) hold 4H pre-activations; peephole [3H] (i o f) or null.
-void lstm_cell(const float* xw, const float* rh, const float* peephole, float* h, float* c, int64_t H);
-/// GRU with linear_before_reset: rh = R·h over z r h (3H); rbh the recurrent candidate bias or null.
-void gru_lbr_cell(const float* xw, const float* rh, const float* rbh, float* h, int64_t H);
+// The cells update n hidden units; gate g of unit j is at [g * stride + j] in xw and rh (stride = H when
+// a thread owns a slice of the units, the pointers then offset to the slice's first unit).
+
+/// LSTM, ONNX gates i o f c: xw and rh (= R·h) hold the pre-activations; peephole (i o f, stride apart)
+/// or null. c is updated in place, h written to h_out.
+void lstm_cell(const float* xw, const float* rh, const float* peephole, float* h_out, float* c, int64_t n,
+               int64_t stride);
+/// GRU with linear_before_reset: rh = R·h over z r h; rbh the recurrent candidate bias or null.
+void gru_lbr_cell(const float* xw, const float* rh, const float* rbh, const float* h, float* h_out, int64_t n,
+                  int64_t stride);
 /// GRU without it, first half: z and r from xw and rzr = R[zr]·h (2H) into zr; writes r ⊙ h into rh_in.
 void gru_reset(const float* xw, const float* rzr, const float* h, float* zr, float* rh_in, int64_t H);
 /// Second half: h = (1 - z) ⊙ tanh(xw_h + R_h·(r ⊙ h)) + z ⊙ h, with rhh = R_h·(r ⊙ h).
 void gru_update(const float* xw_h, const float* rhh, const float* z, float* h, int64_t H);
-/// RNN: h = f(xw + rh).
-void rnn_cell(const float* xw, const float* rh, RnnActivationKind f, float* h, int64_t H);
+/// RNN: h_out = f(xw + rh).
+void rnn_cell(const float* xw, const float* rh, RnnActivationKind f, float* h_out, int64_t n);
 
 }  // namespace konnx::kernels

@@ -3,6 +3,8 @@
 // random configurations: every cell (GRU with linear_before_reset 0 and 1), direction, batch 1 and 3,
 // sequence lengths 1 and 7, with and without bias, initial states and (LSTM) peepholes. The reference
 // kernel itself is checked against PyTorch / NumPy (test_rnn.cpp) and the ONNX backend vectors.
+#include <cmath>
+
 #include "ops/nn_test_helpers.hpp"
 #include "ops/support/op.hpp"
 #include "ops/support/rnn_fast.hpp"
@@ -20,24 +22,29 @@ struct Config {
     std::string direction;
     int64_t batch = 1, seq = 1;
     bool bias = false, initial = false, peephole = false;
+    int64_t hidden = 6;
 };
 
-constexpr int64_t kInput = 5, kHidden = 6;
+constexpr int64_t kInput = 5;
 
 int64_t dirs_of(const Config& c) { return c.direction == "bidirectional" ? 2 : 1; }
 
 std::vector<Tensor> inputs_of(const Config& c, uint32_t seed) {
-    const int64_t D = dirs_of(c), gh = c.gates * kHidden;
-    std::vector<Tensor> in{random_tensor({c.seq, c.batch, kInput}, seed), random_tensor({D, gh, kInput}, seed + 1),
-                           random_tensor({D, gh, kHidden}, seed + 2),
+    const int64_t D = dirs_of(c), gh = c.gates * c.hidden;
+    // Weights at the usual initializers' scale: with uniform(-1, 1) and 128 units a plain RNN is chaotic and
+    // magnifies rounding differences past any useful tolerance within a few steps.
+    const float w = 1.0f / std::sqrt(static_cast<float>(c.hidden));
+    std::vector<Tensor> in{random_tensor({c.seq, c.batch, kInput}, seed),
+                           random_tensor({D, gh, kInput}, seed + 1, -w, w),
+                           random_tensor({D, gh, c.hidden}, seed + 2, -w, w),
                            c.bias ? random_tensor({D, 2 * gh}, seed + 3) : Tensor(), Tensor()};
     if (c.initial) {
-        in.push_back(random_tensor({D, c.batch, kHidden}, seed + 4));
-        if (c.op == "LSTM") in.push_back(random_tensor({D, c.batch, kHidden}, seed + 5));
+        in.push_back(random_tensor({D, c.batch, c.hidden}, seed + 4));
+        if (c.op == "LSTM") in.push_back(random_tensor({D, c.batch, c.hidden}, seed + 5));
     }
     if (c.peephole) {
         in.resize(7);
-        in.push_back(random_tensor({D, 3 * kHidden}, seed + 6));
+        in.push_back(random_tensor({D, 3 * c.hidden}, seed + 6));
     }
     while (!in.back().defined())
         in.pop_back();
@@ -45,15 +52,16 @@ std::vector<Tensor> inputs_of(const Config& c, uint32_t seed) {
 }
 
 Attrs attrs_of(const Config& c) {
-    Attrs a{{"hidden_size", graph::Attribute::of_int(kHidden)},
+    Attrs a{{"hidden_size", graph::Attribute::of_int(c.hidden)},
             {"direction", graph::Attribute::of_string(c.direction)}};
     if (c.op == "GRU") a.emplace_back("linear_before_reset", graph::Attribute::of_int(c.linear_before_reset));
     return a;
 }
 
 std::string describe(const Config& c) {
-    return cat(c.op, c.op == "GRU" ? cat(" lbr=", c.linear_before_reset) : "", " ", c.direction, " N=", c.batch,
-               " T=", c.seq, c.bias ? " bias" : "", c.initial ? " initial" : "", c.peephole ? " peephole" : "");
+    return cat(c.op, c.op == "GRU" ? cat(" lbr=", c.linear_before_reset) : "", " ", c.direction, " H=", c.hidden,
+               " N=", c.batch, " T=", c.seq, c.bias ? " bias" : "", c.initial ? " initial" : "",
+               c.peephole ? " peephole" : "");
 }
 
 /// Builds the node's kernel at optimization level 2 with W, R, B and P constant, as the planner would.
@@ -71,9 +79,9 @@ std::unique_ptr<ops::Kernel> optimized_kernel(const Config& c, const std::vector
         facts.push_back({in[i].dtype(), in[i].shape(), constant && in[i].defined() ? &in[i] : nullptr});
     }
     const int64_t D = dirs_of(c);
-    std::vector<ops::ValueFacts> outs{{DType::kFloat32, {c.seq, D, c.batch, kHidden}, nullptr},
-                                      {DType::kFloat32, {D, c.batch, kHidden}, nullptr},
-                                      {DType::kFloat32, {D, c.batch, kHidden}, nullptr}};
+    std::vector<ops::ValueFacts> outs{{DType::kFloat32, {c.seq, D, c.batch, c.hidden}, nullptr},
+                                      {DType::kFloat32, {D, c.batch, c.hidden}, nullptr},
+                                      {DType::kFloat32, {D, c.batch, c.hidden}, nullptr}};
     ops::KernelInit init(node, 14, facts, std::span(outs).first(node.outputs.size()), true);
     return ops::OpRegistry::global().find("", c.op, 14)->make_kernel(init);
 }
@@ -95,8 +103,7 @@ void check(const Config& c, uint32_t seed, const Tensor& lens = Tensor()) {
 }
 
 TEST(RnnFast, FastPathMatchesReference) {
-    const std::vector<Config> cells = {
-        {"RNN", 1}, {"GRU", 3, false}, {"GRU", 3, true}, {"LSTM", 4}};
+    const std::vector<Config> cells = {{"RNN", 1}, {"GRU", 3, false}, {"GRU", 3, true}, {"LSTM", 4}};
     uint32_t seed = 1;
     for (Config c : cells)
         for (const char* direction : {"forward", "reverse", "bidirectional"})
@@ -109,6 +116,20 @@ TEST(RnnFast, FastPathMatchesReference) {
                         if (extras == 2 && c.op != "LSTM") c.initial = false;  // bias alone
                         check(c, seed += 10);
                     }
+}
+
+// Batch 1, one direction, hidden a multiple of 128: the hidden units are split across the session's threads
+// (when it has more than one), each thread computing its slice of every gate.
+TEST(RnnFast, SplitSequenceMatchesReference) {
+    uint32_t seed = 500;
+    for (Config c : std::vector<Config>{{"RNN", 1}, {"GRU", 3, true}, {"GRU", 3, false}, {"LSTM", 4}})
+        for (const char* direction : {"forward", "reverse"})
+            for (int extras = 0; extras < 2; ++extras) {
+                c.direction = direction, c.batch = 1, c.seq = 7, c.hidden = 128;
+                c.bias = c.initial = extras == 1;
+                c.peephole = extras == 1 && c.op == "LSTM";
+                check(c, seed += 10);
+            }
 }
 
 TEST(RnnFast, SequenceLensFallBackWhenShorter) {

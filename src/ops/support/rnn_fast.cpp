@@ -2,10 +2,14 @@
 // The optimized float32 path of RNN / GRU / LSTM (see rnn.hpp). Per direction, X·W^T + biases for every
 // step is one oneDNN matmul (W reordered once, at plan time); then each (direction, batch row) runs its
 // recurrence with R packed for a vectorized matrix-vector product fused with the gate nonlinearities
-// (kernels/recurrent.hpp). Batch rows and directions are independent, so they share the threads; one
-// sequence runs on one thread, which at batch 1 beats splitting each ~64k-multiply-add step across cores
-// (a barrier per step costs more than it saves, measured on the Keras LSTM(128) benchmark).
+// (kernels/recurrent.hpp). Batch rows and directions are independent, so they share the threads; a single
+// sequence instead splits its hidden units across the threads (run_split).
+#include <algorithm>
 #include <cmath>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "core/parallel.hpp"
 #include "kernels/onednn/matmul.hpp"
@@ -105,8 +109,8 @@ public:
         const std::span<std::byte> matmul_scratch = r.scratch.subspan(matmul_offset_, input_scratch_);
         // Row (t, b) of xw is X's row: t*N + b in layout 0, b*S + t in layout 1.
         for (int64_t d = 0; d < s.dirs; ++d)
-            dirs_[static_cast<std::size_t>(d)].input->run(r.in(0).data<float>(), nullptr, nullptr,
-                                                          xw + d * S * N * gh, matmul_scratch);
+            dirs_[static_cast<std::size_t>(d)].input->run(r.in(0).data<float>(), nullptr, nullptr, xw + d * S * N * gh,
+                                                          matmul_scratch);
 
         auto state_at = [&](int64_t d, int64_t b) { return (s.layout == 0 ? d * N + b : b * s.dirs + d) * H; };
         auto y_at = [&](int64_t t, int64_t d, int64_t b) {
@@ -119,14 +123,19 @@ public:
         const float* h0 = r.has_in(5) ? r.in(5).data<float>() : nullptr;
         const float* c0 = s.lstm && r.has_in(6) ? r.in(6).data<float>() : nullptr;
 
+        // One sequence (batch 1, one direction) and spare threads: split its hidden units between them.
+        if (split_threads() > 1) {
+            run_split(xw, states, h0, c0, Y, Yh, Yc, y_at);
+            return;
+        }
         parallel_for(s.dirs * N, 1, [&](int64_t lo, int64_t hi) {
             for (int64_t db = lo; db < hi; ++db) {
                 const int64_t d = db / N, b = db % N;
                 const Direction& dir = dirs_[static_cast<std::size_t>(d)];
                 float* h = states + db * state_floats_;
                 float* c = h + H;
-                float* tmp = c + H;        // GRU: r ⊙ h
-                float* rh = tmp + H;       // R·h, padded
+                float* tmp = c + H;                             // GRU: r ⊙ h
+                float* rh = tmp + H;                            // R·h, padded
                 float* rh2 = rh + dir.recurrent.padded_rows();  // GRU: R_h·(r ⊙ h), padded
                 for (int64_t j = 0; j < H; ++j) {
                     h[j] = h0 ? h0[state_at(d, b) + j] : 0.0f;
@@ -138,10 +147,10 @@ public:
                     dir.recurrent.matvec(h, rh);
                     switch (cell_) {
                         case RnnCellKind::kLstm:
-                            kernels::lstm_cell(x, rh, dir.peephole.empty() ? nullptr : dir.peephole.data(), h, c, H);
+                            kernels::lstm_cell(x, rh, dir.peephole.empty() ? nullptr : dir.peephole.data(), h, c, H, H);
                             break;
                         case RnnCellKind::kLinearBeforeResetGru:
-                            kernels::gru_lbr_cell(x, rh, dir.rbh.empty() ? nullptr : dir.rbh.data(), h, H);
+                            kernels::gru_lbr_cell(x, rh, dir.rbh.empty() ? nullptr : dir.rbh.data(), h, h, H, H);
                             break;
                         case RnnCellKind::kGru:
                             kernels::gru_reset(x, rh, h, rh, tmp, H);  // z overwrites R[z]·h
@@ -160,6 +169,67 @@ public:
     std::size_t scratch_bytes() const override { return scratch_bytes_; }
 
 private:
+    /// Threads that share one sequence's steps: each owns whole blocks of hidden units (its rows of R stay
+    /// in its core's cache), computes their gates and writes their part of the next h; one barrier per step.
+    /// Only for a single sequence with at least two blocks of units (LSTM(128): 2 x 64); GRU without
+    /// linear_before_reset would need a second barrier per step and runs on one thread.
+    int split_threads() const {
+        if (s_.dirs * s_.batch != 1 || cell_ == RnnCellKind::kGru || s_.hidden % kernels::kRecurrentBlock != 0)
+            return 1;
+#if defined(_OPENMP)
+        if (omp_in_parallel()) return 1;
+        return static_cast<int>(std::min<int64_t>(omp_get_max_threads(), s_.hidden / kernels::kRecurrentBlock));
+#else
+        return 1;
+#endif
+    }
+
+    template <class YAt>
+    void run_split(const float* xw, float* states, const float* h0, const float* c0, float* Y, float* Yh, float* Yc,
+                   YAt y_at) const {
+        const RnnSpec& s = s_;
+        const int64_t H = s.hidden, S = s.seq, gh = s.gates * H, unit_blocks = H / kernels::kRecurrentBlock;
+        const Direction& dir = dirs_[0];
+        float* h_buffers[2] = {states, states + H};  // h ping-pongs: threads read all of one, write the other
+        float* c = states + 2 * H;
+        float* rh = c + H;
+        for (int64_t j = 0; j < H; ++j) {
+            h_buffers[0][j] = h0 ? h0[j] : 0.0f;
+            c[j] = c0 ? c0[j] : 0.0f;
+        }
+        const int threads = split_threads();
+#pragma omp parallel num_threads(threads)
+        {
+            const int64_t p = omp_get_thread_num(), n_threads = omp_get_num_threads();
+            const int64_t first = p * unit_blocks / n_threads, last = (p + 1) * unit_blocks / n_threads;
+            const int64_t lo = first * kernels::kRecurrentBlock, n = (last - first) * kernels::kRecurrentBlock;
+            for (int64_t k = 0; k < S; ++k) {
+                const int64_t t = s.reversed(0) ? S - 1 - k : k;
+                const float* h = h_buffers[k & 1];
+                float* h_next = h_buffers[(k + 1) & 1];
+                for (int64_t g = 0; g < s.gates; ++g)
+                    dir.recurrent.matvec_blocks(h, rh, g * unit_blocks + first, last - first);
+                const float* x = xw + t * gh + lo;  // batch 1: row t
+                switch (cell_) {
+                    case RnnCellKind::kLstm:
+                        kernels::lstm_cell(x, rh + lo, dir.peephole.empty() ? nullptr : dir.peephole.data() + lo,
+                                           h_next + lo, c + lo, n, H);
+                        break;
+                    case RnnCellKind::kLinearBeforeResetGru:
+                        kernels::gru_lbr_cell(x, rh + lo, dir.rbh.empty() ? nullptr : dir.rbh.data() + lo, h + lo,
+                                              h_next + lo, n, H);
+                        break;
+                    case RnnCellKind::kRnn: kernels::rnn_cell(x, rh + lo, rnn_act_, h_next + lo, n); break;
+                    case RnnCellKind::kGru: break;  // not split (split_threads)
+                }
+                if (Y) std::copy_n(h_next + lo, n, Y + y_at(t, 0, 0) + lo);
+#pragma omp barrier
+            }
+        }
+        if (Yh) std::copy_n(h_buffers[S & 1], H, Yh);
+        if (Yc) std::copy_n(c, H, Yc);
+    }
+
     bool all_full_length(const Tensor& lens) const {
         for (int64_t b = 0; b < s_.batch; ++b) {
             const int64_t len = lens.dtype() == DType::kInt32 ? lens.data<int32_t>()[b] : lens.data<int64_t>()[b];
