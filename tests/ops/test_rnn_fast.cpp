@@ -118,14 +118,17 @@ TEST(RnnFast, FastPathMatchesReference) {
                     }
 }
 
-// Batch 1, one direction, hidden a multiple of 128: the hidden units are split across the session's threads
-// (when it has more than one), each thread computing its slice of every gate.
+// Batch 1, one direction, R·h of at least 2^20 multiply-adds: the hidden units are split across the
+// session's threads (when it has more than one), each thread computing its slice of every gate.
 TEST(RnnFast, SplitSequenceMatchesReference) {
     uint32_t seed = 500;
     for (Config c : std::vector<Config>{{"RNN", 1}, {"GRU", 3, true}, {"GRU", 3, false}, {"LSTM", 4}})
         for (const char* direction : {"forward", "reverse"})
             for (int extras = 0; extras < 2; ++extras) {
-                c.direction = direction, c.batch = 1, c.seq = 7, c.hidden = 128;
+                c.direction = direction, c.batch = 1, c.seq = 5,
+                c.hidden = c.op == "RNN"   ? 1024
+                           : c.op == "GRU" ? 640
+                                           : 512;
                 c.bias = c.initial = extras == 1;
                 c.peephole = extras == 1 && c.op == "LSTM";
                 check(c, seed += 10);

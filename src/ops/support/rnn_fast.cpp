@@ -171,10 +171,15 @@ public:
 private:
     /// Threads that share one sequence's steps: each owns whole blocks of hidden units (its rows of R stay
     /// in its core's cache), computes their gates and writes their part of the next h; one barrier per step.
-    /// Only for a single sequence with at least two blocks of units (LSTM(128): 2 x 64); GRU without
-    /// linear_before_reset would need a second barrier per step and runs on one thread.
+    /// Only for a single sequence whose step is big enough (R·h of at least 2^20 multiply-adds, e.g.
+    /// LSTM(512)): the Keras LSTM(128) benchmark (2^16 per step) ran 5x slower split over 2 threads than on
+    /// one, on a shared 2-core machine where a per-step barrier waits for the other thread's timeslice
+    /// (onnxruntime keeps such a step on one thread too). GRU without linear_before_reset would need a
+    /// second barrier per step and stays on one thread.
     int split_threads() const {
-        if (s_.dirs * s_.batch != 1 || cell_ == RnnCellKind::kGru || s_.hidden % kernels::kRecurrentBlock != 0)
+        const int64_t step_macs = s_.gates * s_.hidden * s_.hidden;
+        if (s_.dirs * s_.batch != 1 || cell_ == RnnCellKind::kGru || s_.hidden % kernels::kRecurrentBlock != 0 ||
+            step_macs < (int64_t{1} << 20))
             return 1;
 #if defined(_OPENMP)
         if (omp_in_parallel()) return 1;
