@@ -30,6 +30,9 @@ public:
     void matvec(const float* x, float* y) const { matvec_blocks(x, y, 0, blocks_); }
     /// The same for the rows of blocks [first, first + count) only (y is still indexed by row).
     void matvec_blocks(const float* x, float* y, int64_t first, int64_t count) const;
+    /// matvec for n vectors at once (x_r = x + r * x_stride into y + r * y_stride): R is read once per four
+    /// vectors, which is what bounds a step (R stays in L2, not L1).
+    void matvec_rows(const float* x, int64_t x_stride, float* y, int64_t y_stride, int64_t n) const;
 
 private:
     std::vector<float> data_;

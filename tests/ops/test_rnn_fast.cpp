@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The optimized float32 path of RNN / GRU / LSTM (ops/support/rnn_fast.cpp) against the reference kernel, over
-// random configurations: every cell (GRU with linear_before_reset 0 and 1), direction, batch 1 and 3,
+// random configurations: every cell (GRU with linear_before_reset 0 and 1), direction, batch 1, 3 and 9,
 // sequence lengths 1 and 7, with and without bias, initial states and (LSTM) peepholes. The reference
 // kernel itself is checked against PyTorch / NumPy (test_rnn.cpp) and the ONNX backend vectors.
 #include <cmath>
@@ -107,7 +107,7 @@ TEST(RnnFast, FastPathMatchesReference) {
     uint32_t seed = 1;
     for (Config c : cells)
         for (const char* direction : {"forward", "reverse", "bidirectional"})
-            for (int64_t batch : {1, 3})
+            for (int64_t batch : {1, 3, 9})
                 for (int64_t seq : {1, 7})
                     for (int extras = 0; extras < 3; ++extras) {  // none, bias + initial states, + peepholes
                         c.direction = direction, c.batch = batch, c.seq = seq;

@@ -128,41 +128,63 @@ public:
             run_split(xw, states, h0, c0, Y, Yh, Yc, y_at);
             return;
         }
-        parallel_for(s.dirs * N, 1, [&](int64_t lo, int64_t hi) {
-            for (int64_t db = lo; db < hi; ++db) {
-                const int64_t d = db / N, b = db % N;
+        // Tasks: (direction, chunk of batch rows), as many as there are threads. A chunk steps its rows
+        // together, so R is read once per step for up to four rows (PackedRecurrent::matvec_rows).
+        int64_t threads = 1;
+#if defined(_OPENMP)
+        if (!omp_in_parallel()) threads = omp_get_max_threads();
+#endif
+        const int64_t tasks_per_dir = std::clamp<int64_t>(threads / s.dirs, 1, N);
+        const int64_t chunk = (N + tasks_per_dir - 1) / tasks_per_dir, chunks = (N + chunk - 1) / chunk;
+        const int64_t stride = state_floats_;
+        parallel_for(s.dirs * chunks, 1, [&](int64_t lo, int64_t hi) {
+            for (int64_t task = lo; task < hi; ++task) {
+                const int64_t d = task / chunks, b0 = (task % chunks) * chunk, rows = std::min(chunk, N - b0);
                 const Direction& dir = dirs_[static_cast<std::size_t>(d)];
-                float* h = states + db * state_floats_;
+                // Row b's buffers, `stride` floats apart: h, c, tmp (GRU: r ⊙ h), R·h and (GRU) R_h·(r ⊙ h).
+                float* h = states + (d * N + b0) * stride;
                 float* c = h + H;
-                float* tmp = c + H;                             // GRU: r ⊙ h
-                float* rh = tmp + H;                            // R·h, padded
-                float* rh2 = rh + dir.recurrent.padded_rows();  // GRU: R_h·(r ⊙ h), padded
-                for (int64_t j = 0; j < H; ++j) {
-                    h[j] = h0 ? h0[state_at(d, b) + j] : 0.0f;
-                    c[j] = c0 ? c0[state_at(d, b) + j] : 0.0f;
-                }
+                float* tmp = c + H;
+                float* rh = tmp + H;
+                float* rh2 = rh + dir.recurrent.padded_rows();
+                for (int64_t b = b0; b < b0 + rows; ++b)
+                    for (int64_t j = 0; j < H; ++j) {
+                        h[(b - b0) * stride + j] = h0 ? h0[state_at(d, b) + j] : 0.0f;
+                        c[(b - b0) * stride + j] = c0 ? c0[state_at(d, b) + j] : 0.0f;
+                    }
                 for (int64_t k = 0; k < S; ++k) {
                     const int64_t t = s.reversed(d) ? S - 1 - k : k;
-                    const float* x = xw + (d * S * N + xw_row(t, b)) * gh;
-                    dir.recurrent.matvec(h, rh);
-                    switch (cell_) {
-                        case RnnCellKind::kLstm:
-                            kernels::lstm_cell(x, rh, dir.peephole.empty() ? nullptr : dir.peephole.data(), h, c, H, H);
-                            break;
-                        case RnnCellKind::kLinearBeforeResetGru:
-                            kernels::gru_lbr_cell(x, rh, dir.rbh.empty() ? nullptr : dir.rbh.data(), h, h, H, H);
-                            break;
-                        case RnnCellKind::kGru:
-                            kernels::gru_reset(x, rh, h, rh, tmp, H);  // z overwrites R[z]·h
-                            dir.candidate.matvec(tmp, rh2);
-                            kernels::gru_update(x + 2 * H, rh2, rh, h, H);
-                            break;
-                        case RnnCellKind::kRnn: kernels::rnn_cell(x, rh, rnn_act_, h, H); break;
+                    dir.recurrent.matvec_rows(h, stride, rh, stride, rows);
+                    if (cell_ == RnnCellKind::kGru) {
+                        for (int64_t r = 0; r < rows; ++r) {
+                            const float* x = xw + (d * S * N + xw_row(t, b0 + r)) * gh;
+                            const int64_t o = r * stride;
+                            kernels::gru_reset(x, rh + o, h + o, rh + o, tmp + o, H);  // z overwrites R[z]·h
+                        }
+                        dir.candidate.matvec_rows(tmp, stride, rh2, stride, rows);
                     }
-                    if (Y) std::copy_n(h, H, Y + y_at(t, d, b));
+                    for (int64_t r = 0; r < rows; ++r) {
+                        const float* x = xw + (d * S * N + xw_row(t, b0 + r)) * gh;
+                        const int64_t o = r * stride;
+                        switch (cell_) {
+                            case RnnCellKind::kLstm:
+                                kernels::lstm_cell(x, rh + o, dir.peephole.empty() ? nullptr : dir.peephole.data(),
+                                                   h + o, c + o, H, H);
+                                break;
+                            case RnnCellKind::kLinearBeforeResetGru:
+                                kernels::gru_lbr_cell(x, rh + o, dir.rbh.empty() ? nullptr : dir.rbh.data(), h + o,
+                                                      h + o, H, H);
+                                break;
+                            case RnnCellKind::kGru: kernels::gru_update(x + 2 * H, rh2 + o, rh + o, h + o, H); break;
+                            case RnnCellKind::kRnn: kernels::rnn_cell(x, rh + o, rnn_act_, h + o, H); break;
+                        }
+                        if (Y) std::copy_n(h + o, H, Y + y_at(t, d, b0 + r));
+                    }
                 }
-                if (Yh) std::copy_n(h, H, Yh + state_at(d, b));
-                if (Yc) std::copy_n(c, H, Yc + state_at(d, b));
+                for (int64_t r = 0; r < rows; ++r) {
+                    if (Yh) std::copy_n(h + r * stride, H, Yh + state_at(d, b0 + r));
+                    if (Yc) std::copy_n(c + r * stride, H, Yc + state_at(d, b0 + r));
+                }
             }
         });
     }
