@@ -6,6 +6,8 @@
 //   ht = g(Xt·Wh^T + rt ⊙ (Ht-1·Rh^T + Rbh) + Wbh)        linear_before_reset != 0 (PyTorch, Keras reset_after)
 //   Ht = (1 - zt) ⊙ ht + zt ⊙ Ht-1
 // Directions, sequence_lens, initial_h, clip, activations and layout (opset 14): ops/support/rnn.hpp.
+// float32 with constant weights and default activations (no clip) runs the optimized path of
+// ops/support/rnn_fast.hpp; the kernel below is the readable reference it is tested against.
 #include "core/dispatch.hpp"
 #include "ops/support/rnn.hpp"
 

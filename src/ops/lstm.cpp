@@ -9,6 +9,8 @@
 //   Ht = ot ⊙ h(Ct)
 // clip bounds every activation's input (Ct included for h). Directions, sequence_lens, initial_h/initial_c,
 // activations and layout (opset 14): ops/support/rnn.hpp. Keras LSTM maps here (with gate reordering).
+// float32 with constant weights and default activations (no clip, no input_forget) runs the optimized path
+// of ops/support/rnn_fast.hpp; the kernel below is the readable reference it is tested against.
 #include "core/dispatch.hpp"
 #include "ops/support/rnn.hpp"
 

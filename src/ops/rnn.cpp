@@ -2,6 +2,8 @@
 // RNN (ONNX opsets 7, 14): a simple recurrent layer, Ht = f(Xt·Wi^T + Ht-1·Ri^T + Wbi + Rbi), f default Tanh.
 // Directions forward/reverse/bidirectional, sequence_lens, initial_h, clip, activations with alpha/beta and
 // layout (opset 14) are handled by the shared driver in ops/support/rnn.hpp. Keras SimpleRNN maps here.
+// float32 with constant weights and Tanh, Relu or Sigmoid (no clip) runs the optimized path of
+// ops/support/rnn_fast.hpp; the kernel below is the readable reference it is tested against.
 #include "ops/support/rnn.hpp"
 #include "core/dispatch.hpp"
 
