@@ -9,6 +9,8 @@
 //   Ht = ot ⊙ h(Ct)
 // clip bounds every activation's input (Ct included for h). Directions, sequence_lens, initial_h/initial_c,
 // activations and layout (opset 14): ops/support/rnn.hpp. Keras LSTM maps here (with gate reordering).
+// float32 with constant weights and default activations (no clip, no input_forget) runs the optimized path
+// of ops/support/rnn_fast.hpp; the kernel below is the readable reference it is tested against.
 #include "core/dispatch.hpp"
 #include "ops/support/rnn.hpp"
 
@@ -19,9 +21,9 @@ RnnSpec spec_of(const NodeContext& ctx) { return parse_rnn(ctx, 4, {"Sigmoid", "
 
 void infer(InferContext& ctx) { infer_rnn(ctx, spec_of(ctx)); }
 
-std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const bool input_forget = init.attr_int("input_forget", 0) != 0;
-    return make_rnn_kernel(spec_of(init), init.input_dtype(0), [input_forget](const RnnSpec& s, const KernelRun& r) {
+/// The readable reference: the equations above, step by step, through the shared driver.
+std::unique_ptr<Kernel> reference_kernel(const RnnSpec& spec, DType dtype, bool input_forget) {
+    return make_rnn_kernel(spec, dtype, [input_forget](const RnnSpec& s, const KernelRun& r) {
         dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
             const T* R = r.in(2).data<T>();
             const T* P = r.has_in(7) ? r.in(7).data<T>() : nullptr;
@@ -65,6 +67,13 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             });
         });
     });
+}
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    const bool input_forget = init.attr_int("input_forget", 0) != 0;
+    const RnnSpec spec = spec_of(init);
+    auto reference = reference_kernel(spec, init.input_dtype(0), input_forget);
+    return input_forget ? std::move(reference) : with_fast_path(init, spec, RnnCellKind::kLstm, std::move(reference));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // RNN (ONNX opsets 7, 14): a simple recurrent layer, Ht = f(Xt·Wi^T + Ht-1·Ri^T + Wbi + Rbi), f default Tanh.
 // Directions forward/reverse/bidirectional, sequence_lens, initial_h, clip, activations with alpha/beta and
 // layout (opset 14) are handled by the shared driver in ops/support/rnn.hpp. Keras SimpleRNN maps here.
+// float32 with constant weights and Tanh, Relu or Sigmoid (no clip) runs the optimized path of
+// ops/support/rnn_fast.hpp; the kernel below is the readable reference it is tested against.
 #include "ops/support/rnn.hpp"
 #include "core/dispatch.hpp"
 
@@ -12,8 +14,9 @@ RnnSpec spec_of(const NodeContext& ctx) { return parse_rnn(ctx, 1, {"Tanh"}, fal
 
 void infer(InferContext& ctx) { infer_rnn(ctx, spec_of(ctx)); }
 
-std::unique_ptr<Kernel> make(const KernelInit& init) {
-    return make_rnn_kernel(spec_of(init), init.input_dtype(0), [](const RnnSpec& s, const KernelRun& r) {
+/// The readable reference: the equation above, step by step, through the shared driver.
+std::unique_ptr<Kernel> reference_kernel(const RnnSpec& spec, DType dtype) {
+    return make_rnn_kernel(spec, dtype, [](const RnnSpec& s, const KernelRun& r) {
         dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
             const T* R = r.in(2).data<T>();
             const int64_t H = s.hidden;
@@ -27,6 +30,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
             });
         });
     });
+}
+
+std::unique_ptr<Kernel> make(const KernelInit& init) {
+    const RnnSpec spec = spec_of(init);
+    return with_fast_path(init, spec, RnnCellKind::kRnn, reference_kernel(spec, init.input_dtype(0)));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "core/npy.hpp"
 #include "core/strings.hpp"
+#include "ops/nn_test_helpers.hpp"
 #include "support/test_support.hpp"
 
 namespace konnx {
@@ -66,13 +67,20 @@ void check_case(const std::string& name) {
     for (const auto& [key, value] : spec["attrs"].items())
         attrs.emplace_back(key, attribute_of(value));
     const auto& outputs = spec["outputs"];
-    for (int level : {0, 2}) {
-        const auto got = test::run_single_node(spec["op"].get<std::string>(), inputs, outputs.size(), attrs, 14, level);
+    // Level 0 and level 2 with every input fed at run time run the reference kernel; constant W, R, B and
+    // P (as in converted models) take the optimized path where it applies (ops/support/rnn_fast.cpp).
+    for (int run = 0; run < 3; ++run) {
+        const int level = run == 0 ? 0 : 2;
+        const std::vector<std::size_t> constants =
+            run == 2 ? std::vector<std::size_t>{1, 2, 3, 7} : std::vector<std::size_t>{};
+        const auto got = test::run_node_with_constants(spec["op"].get<std::string>(), inputs, constants, outputs.size(),
+                                                       attrs, level, 14);
         ASSERT_EQ(got.size(), outputs.size());
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             const Tensor want = read_npy((dir / (outputs[i].get<std::string>() + ".npy")).string());
             EXPECT_TRUE(test::tensors_close(got[i], want, 1e-4, 1e-5))
-                << name << " output " << outputs[i] << " at optimization level " << level;
+                << name << " output " << outputs[i] << " at optimization level " << level
+                << (run == 2 ? " with constant weights" : "");
         }
     }
 }

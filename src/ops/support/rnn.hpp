@@ -29,6 +29,7 @@
 #include "core/shape.hpp"
 #include "core/strings.hpp"
 #include "ops/support/op.hpp"
+#include "ops/support/rnn_fast.hpp"
 
 namespace konnx::ops {
 
