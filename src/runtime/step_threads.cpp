@@ -17,20 +17,23 @@ double numel_of(const Shape& s) {
 
 // Ops whose time is their memory traffic (about one operation per element moved).
 bool streams_memory(const std::string& op) {
-    static const std::set<std::string> ops{"Reorder", "MaxPool",  "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-                                           "Relu",    "Add",      "Sub",         "Mul",               "Div",
-                                           "Clip",    "Sigmoid",  "Tanh",        "LeakyRelu",         "Softmax",
-                                           "Flatten", "Reshape",  "Transpose",   "Concat",            "Identity",
-                                           "Dropout", "Squeeze",  "Unsqueeze",   "BatchNormalization"};
+    static const std::set<std::string> ops{"Reorder",       "MaxPool",   "AveragePool", "GlobalAveragePool",
+                                           "GlobalMaxPool", "Relu",      "Add",         "Sub",
+                                           "Mul",           "Div",       "Clip",        "Sigmoid",
+                                           "Tanh",          "LeakyRelu", "Softmax",     "Flatten",
+                                           "Reshape",       "Transpose", "Concat",      "Identity",
+                                           "Dropout",       "Squeeze",   "Unsqueeze",   "BatchNormalization"};
     return ops.count(op) > 0;
 }
 
 // Serial throughput assumed by the estimate; only the ratio to the threshold below matters.
-constexpr double kFlopsPerMicrosecond = 50e3;    // ~50 GFLOP/s: oneDNN fp32 on one AVX-512 core
+constexpr double kFlopsPerMicrosecond = 100e3;   // ~100 GFLOP/s: oneDNN fp32 on one AVX-512 core
 constexpr double kElementsPerMicrosecond = 2e3;  // ~8 GB/s of float traffic through strided loops
-// Parallel pays when half the serial time saves more than a wake-up of the other threads costs
-// (measured here: ~6 us on an idle machine, far more on a busy one): 40 us of work and up.
-constexpr double kParallelMicroseconds = 40;
+// Parallel pays when half the serial time saves more than waking the other threads costs: ~6 us per
+// region on an idle 2-core machine, far more on a busy one. Measured on the shared 2-core machine
+// (load 8-12), the Fashion CNN's 4.5 MFLOP conv ran faster on one thread than on two, so the bar is
+// 60 us of estimated work.
+constexpr double kParallelMicroseconds = 60;
 
 }  // namespace
 
@@ -55,8 +58,7 @@ double estimated_flops(const graph::Node& node, std::span<const ops::ValueFacts>
         const Shape* a = in_shape(0);
         if (!a || a->empty()) return -1;
         int64_t k = a->back();
-        if (op == "Gemm" && a->size() == 2 && node.find_attr("transA") && node.find_attr("transA")->i != 0)
-            k = (*a)[0];
+        if (op == "Gemm" && a->size() == 2 && node.find_attr("transA") && node.find_attr("transA")->i != 0) k = (*a)[0];
         return 2 * numel_of(*y) * static_cast<double>(std::max<int64_t>(k, 0));
     }
     if (streams_memory(op)) {
