@@ -253,15 +253,23 @@ CommandRunner setup_bench(CLI::App& app) {
             std::map<std::size_t, std::tuple<std::string, std::string, double>> nodes;  // by step
             std::map<std::string, std::pair<int, double>> by_op;                        // op -> nodes, total us
             std::vector<NodeProfile> profile;
+            std::vector<std::vector<double>> samples;  // per step: one time per run
             double total_us = 0;
             for (int i = 0; i < opt->runs; ++i) {
                 session.run_profiled(feeds, profile);
+                samples.resize(std::max(samples.size(), profile.size()));
                 for (std::size_t n = 0; n < profile.size(); ++n) {
                     auto& [name, op, us] = nodes[n];
                     name = profile[n].node_name.empty() ? cat("#", n) : profile[n].node_name;
                     op = profile[n].op_type;
-                    us += profile[n].microseconds / opt->runs;
+                    samples[n].push_back(profile[n].microseconds);
                 }
+            }
+            // Medians: on a shared machine a few preempted runs would dominate a mean.
+            for (auto& [n, node] : nodes) {
+                auto& v = samples[n];
+                std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+                std::get<2>(node) = v[v.size() / 2];
             }
             for (const auto& [n, node] : nodes) {
                 const auto& [name, op, us] = node;
@@ -285,7 +293,7 @@ CommandRunner setup_bench(CLI::App& app) {
             pj["op_types"] = nlohmann::ordered_json::array();
             pj["nodes"] = nlohmann::ordered_json::array();
             char line[512];
-            text += cat("\nprofile (mean over ", opt->runs, " runs, ", nodes.size(), " planned steps)\n");
+            text += cat("\nprofile (median over ", opt->runs, " runs, ", nodes.size(), " planned steps)\n");
             std::snprintf(line, sizeof line, "  %-24s %6s %12s %7s\n", "op type", "steps", "time us", "%");
             text += line;
             for (const auto& [op, entry] : sorted_ops) {

@@ -34,4 +34,6 @@ int physical_cores() {
 
 void set_thread_count(int threads) { omp_set_num_threads(threads > 0 ? threads : physical_cores()); }
 
+int current_thread_count() { return omp_get_max_threads(); }
+
 }  // namespace konnx

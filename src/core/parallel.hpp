@@ -31,4 +31,7 @@ int physical_cores();
 /// Sets the thread count used by parallel_for and oneDNN on the calling thread.
 void set_thread_count(int threads);
 
+/// The thread count parallel regions opened by the calling thread get now.
+int current_thread_count();
+
 }  // namespace konnx

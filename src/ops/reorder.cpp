@@ -43,7 +43,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
                 OneDnnReorder(const dnnl::memory::desc& f, const dnnl::memory::desc& t)
                     : from(f), to(t), reorder(f, t, layout) {}
                 void run(const KernelRun& r) const override {
-                    dnnl::stream stream(dnn::cpu_engine());
+                    dnnl::stream& stream = dnn::thread_stream();
                     reorder.run(stream, dnn::wrap(from, r.in(0).data<float>()), dnn::wrap(to, r.out(0).data<float>()),
                                 r.scratch.data());
                     stream.wait();

@@ -8,8 +8,10 @@
 
 #include "core/file.hpp"
 #include "core/memory.hpp"
+#include "core/parallel.hpp"
 #include "core/shape.hpp"
 #include "konnx/sequence.hpp"
+#include "runtime/step_threads.hpp"
 
 namespace konnx::runtime {
 namespace {
@@ -231,7 +233,13 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
             }
     }
 
-    // Kernels, now that every input fact (weights included) is final.
+    // Kernels, now that every input fact (weights included) is final. Each is built with the thread
+    // count it will run with: oneDNN sizes its work split when a primitive is created.
+    const int session_threads = current_thread_count();
+    struct RestoreThreads {
+        int threads;
+        ~RestoreThreads() { set_thread_count(threads); }
+    } restore_threads{session_threads};
     for (auto& step : plan->steps_) {
         const graph::Node& node = *step.node;
         const int64_t opset = node_opset(model, node);
@@ -242,6 +250,8 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         out_facts.assign(node.outputs.size(), {});
         for (std::size_t i = 0; i < step.outputs.size(); ++i)
             if (step.outputs[i] >= 0) out_facts[i] = facts_of(step.outputs[i]);
+        step.threads = step_thread_count(node, in_facts, out_facts, session_threads);
+        set_thread_count(step.threads);
         ops::KernelInit kinit(node, opset, in_facts, out_facts, options.optimized_kernels);
         try {
             step.kernel = op->make_kernel(kinit);
@@ -375,8 +385,17 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs, std::vector<dou
     }
     std::span<std::byte> scratch(state->arena.get() + scratch_offset_, scratch_bytes_);
     if (step_micros) step_micros->assign(steps_.size(), 0.0);
+    // Small steps run on this thread alone (step.threads); the caller's count is restored at the end.
+    struct RestoreThreads {
+        int session, active;
+        ~RestoreThreads() {
+            if (active != session) set_thread_count(session);
+        }
+    } threads{current_thread_count(), current_thread_count()};
     for (std::size_t s = 0; s < steps_.size(); ++s) {
         const auto& step = steps_[s];
+        const int wanted = std::min(step.threads, threads.session);
+        if (wanted != threads.active) set_thread_count(threads.active = wanted);
         const auto t0 = step_micros ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
         try {
             step.kernel->run({state->step_inputs[s], state->step_outputs[s], scratch, nullptr});

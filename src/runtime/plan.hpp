@@ -39,6 +39,7 @@ struct PlanStep {
     std::unique_ptr<ops::Kernel> kernel;
     std::vector<int> inputs;   // value ids, -1 = absent
     std::vector<int> outputs;  // value ids, -1 = absent
+    int threads = 1;           // OpenMP threads it runs with (runtime/step_threads.hpp)
 };
 
 /// Per-run memory: the arena and tensor views into it. Pooled so concurrent runs never share one

@@ -259,6 +259,30 @@ TEST(PropagateLayoutsWinograd, MarksOnly3x3Stride1ConvsAndStaysAccurate) {
     expect_rewritten_agrees(m, original, random_tensor({1, 16, 10, 10}, 11), 1e-3, 1e-4);
 }
 
+// optimize() at level 2 chooses Winograd only for graphs with an eligible conv of a large output
+// (32x32 and up); small images keep direct convs, still in nChw16c. Either way the outputs match the
+// reference kernels.
+TEST(OptimizeWinograd, OnlyForLargeOutputs) {
+    for (const int64_t size : {12, 40}) {
+        Model m = model_with_input({1, 16, size, size});
+        m.graph.nodes.push_back(conv(m, "x", "c", 16, 32, 3));
+        m.graph.nodes.push_back(node("Relu", {"c"}, {"y"}));
+        const Model original = m;
+        OptimizeContext context = runtime::optimize_context();
+        context.winograd = true;  // the decision, whatever this CPU offers
+        context.conv_layout = "NHWC";
+        optimize(m, 2, context);
+        const auto fused = std::find_if(m.graph.nodes.begin(), m.graph.nodes.end(),
+                                        [](const Node& n) { return n.op_type == "FusedConv"; });
+        ASSERT_NE(fused, m.graph.nodes.end());
+        const Attribute* algorithm = fused->find_attr("algorithm");
+        EXPECT_EQ(algorithm && algorithm->s == "winograd", size == 40) << size << "x" << size;
+        ASSERT_NE(fused->find_attr("y_layout"), nullptr);
+        EXPECT_EQ(fused->find_attr("y_layout")->s, "nChw16c") << size << "x" << size;
+        expect_levels_agree(original, random_tensor({1, 16, size, size}, 12), 1e-3, 1e-4);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Passes, PropagateLayouts, ::testing::Values("NHWC", "nChw16c", "nChw8c"));
 
 }  // namespace

@@ -41,6 +41,35 @@ dnnl::memory wrap(const dnnl::memory::desc& md, const void* ptr) {
     return dnnl::memory(md, cpu_engine(), const_cast<void*>(ptr));
 }
 
+dnnl::stream& thread_stream() {
+    thread_local dnnl::stream stream(cpu_engine());
+    return stream;
+}
+
+ArgCache::ArgCache(const std::vector<dnnl::memory::desc>& descs) {
+    for (const auto& md : descs) {
+        const auto& d = md.data;
+        bool padded = false;
+        for (int i = 0; i < d.ndims; ++i)
+            padded = padded || d.padded_dims[i] != d.dims[i];
+        slots_.push_back(padded || md.get_size() == 0 ? dnnl::memory() : dnnl::memory(md, cpu_engine(), nullptr));
+    }
+}
+
+ArgCache::Lease::Lease(const ArgCache& cache)
+    : cache_(cache.busy_.exchange(true, std::memory_order_acquire) ? nullptr : &cache) {}
+
+ArgCache::Lease::~Lease() {
+    if (cache_) cache_->busy_.store(false, std::memory_order_release);
+}
+
+dnnl::memory ArgCache::Lease::bind(std::size_t slot, const dnnl::memory::desc& md, const void* ptr) const {
+    if (!cache_ || slot >= cache_->slots_.size() || !cache_->slots_[slot]) return wrap(md, ptr);
+    dnnl::memory& m = cache_->slots_[slot];
+    m.set_data_handle(const_cast<void*>(ptr));
+    return m;
+}
+
 Reorder::Reorder(const dnnl::memory::desc& from, const dnnl::memory::desc& to, ScratchLayout& scratch) {
     dnnl::reorder::primitive_desc pd(cpu_engine(), from, cpu_engine(), to, user_scratchpad_attr());
     prim_ = dnnl::reorder(pd);

@@ -181,7 +181,7 @@ std::string Conv::impl_name() const { return pd_.impl_info_str(); }
 void Conv::run(const float* x, const float* w, const float* bias, const float* z, float* y,
                std::span<std::byte> scratch) const {
     std::byte* base = scratch.data();
-    dnnl::stream s(cpu_engine());
+    dnnl::stream& s = thread_stream();
     dnnl::memory src = wrap(src_user_, x), dst = wrap(dst_user_, y);
     if (src_reorder_) {
         dnnl::memory tmp = wrap(src_md_, base + src_offset_);

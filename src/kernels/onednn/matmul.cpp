@@ -30,18 +30,22 @@ MatMul::MatMul(const MatMulParams& p, const float* constant_b, const float* cons
     ScratchLayout scratch;
     scratch.add(scratchpad_md_.get_size());
     scratch_bytes_ = scratch.total();
+    args_ = std::make_unique<ArgCache>(std::vector{a_md_, b_md_, bias_md_, y_md_, scratchpad_md_});
 }
 
 void MatMul::run(const float* a, const float* b, const float* bias, float* y, std::span<std::byte> scratch) const {
-    dnnl::stream s(cpu_engine());
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, wrap(a_md_, a)},
-                                               {DNNL_ARG_WEIGHTS, constant_b_ ? constant_b_ : wrap(b_md_, b)},
-                                               {DNNL_ARG_DST, wrap(y_md_, y)}};
+    dnnl::stream& s = thread_stream();
+    const ArgCache::Lease cached(*args_);
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, cached.bind(0, a_md_, a)},
+                                               {DNNL_ARG_WEIGHTS, constant_b_ ? constant_b_ : cached.bind(1, b_md_, b)},
+                                               {DNNL_ARG_DST, cached.bind(3, y_md_, y)}};
     if (constant_bias_)
         args.emplace(DNNL_ARG_BIAS, constant_bias_);
     else if (bias && bias_md_.get_size() > 0)
-        args.emplace(DNNL_ARG_BIAS, wrap(bias_md_, bias));
-    execute(s, prim_, std::move(args), scratchpad_md_, scratch.data());
+        args.emplace(DNNL_ARG_BIAS, cached.bind(2, bias_md_, bias));
+    if (scratchpad_md_.get_size() > 0)
+        args.emplace(DNNL_ARG_SCRATCHPAD, cached.bind(4, scratchpad_md_, scratch.data()));
+    execute(s, prim_, std::move(args), {}, nullptr);
     s.wait();
 }
 

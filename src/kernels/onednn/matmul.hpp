@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 
 #include "kernels/onednn/common.hpp"
@@ -32,6 +33,7 @@ private:
     dnnl::memory::desc a_md_, b_md_, b_user_, bias_md_, y_md_, scratchpad_md_;
     dnnl::memory constant_b_, constant_bias_;
     std::size_t scratch_bytes_ = 0;
+    std::unique_ptr<ArgCache> args_;  // a, b, bias, y, scratchpad
 };
 
 }  // namespace konnx::kernels::onednn

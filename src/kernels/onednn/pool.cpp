@@ -23,12 +23,17 @@ Pool::Pool(const PoolParams& p) {
     ScratchLayout scratch;
     scratch.add(scratchpad_md_.get_size());
     scratch_bytes_ = scratch.total();
+    args_ = std::make_unique<ArgCache>(std::vector{src_md_, dst_md_, scratchpad_md_});
 }
 
 void Pool::run(const float* x, float* y, std::span<std::byte> scratch) const {
-    dnnl::stream s(cpu_engine());
-    execute(s, prim_, {{DNNL_ARG_SRC, wrap(src_md_, x)}, {DNNL_ARG_DST, wrap(dst_md_, y)}}, scratchpad_md_,
-            scratch.data());
+    dnnl::stream& s = thread_stream();
+    const ArgCache::Lease cached(*args_);
+    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, cached.bind(0, src_md_, x)},
+                                               {DNNL_ARG_DST, cached.bind(1, dst_md_, y)}};
+    if (scratchpad_md_.get_size() > 0)
+        args.emplace(DNNL_ARG_SCRATCHPAD, cached.bind(2, scratchpad_md_, scratch.data()));
+    execute(s, prim_, std::move(args), {}, nullptr);
     s.wait();
 }
 

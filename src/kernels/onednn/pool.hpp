@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "kernels/onednn/common.hpp"
@@ -29,6 +30,7 @@ private:
     dnnl::primitive prim_;
     dnnl::memory::desc src_md_, dst_md_, scratchpad_md_;
     std::size_t scratch_bytes_ = 0;
+    std::unique_ptr<ArgCache> args_;  // src, dst, scratchpad
 };
 
 }  // namespace konnx::kernels::onednn

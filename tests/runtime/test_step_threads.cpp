@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Per-step thread counts (runtime/step_threads): the work estimate against operation counts written
+// out by hand, and which steps stay on one thread.
+#include <gtest/gtest.h>
+
+#include "runtime/step_threads.hpp"
+#include "support/test_support.hpp"
+
+using namespace konnx;
+
+namespace {
+
+graph::Node make_node(const std::string& op, std::size_t inputs) {
+    graph::Node n;
+    n.op_type = op;
+    n.name = "n";
+    for (std::size_t i = 0; i < inputs; ++i)
+        n.inputs.push_back("in" + std::to_string(i));
+    n.outputs = {"out"};
+    return n;
+}
+
+ops::ValueFacts facts(Shape shape) { return {DType::kFloat32, std::move(shape), nullptr}; }
+
+TEST(StepThreads, ConvAndGemmWorkIsTwoFlopsPerMultiplyAdd) {
+    // Conv: 8 -> 16 channels, 3x3, 10x10 output: each output element is 8*3*3 multiply-adds.
+    const auto conv = make_node("Conv", 3);
+    const std::vector<ops::ValueFacts> conv_in{facts({1, 8, 12, 12}), facts({16, 8, 3, 3}), facts({16})};
+    const std::vector<ops::ValueFacts> conv_out{facts({1, 16, 10, 10})};
+    EXPECT_DOUBLE_EQ(runtime::estimated_flops(conv, conv_in, conv_out), 2.0 * (16 * 10 * 10) * (8 * 3 * 3));
+
+    // Gemm with transA: A is [K=784, M=2], so K comes from A's first dim.
+    auto gemm = make_node("Gemm", 2);
+    gemm.set_attr("transA", graph::Attribute::of_int(1));
+    const std::vector<ops::ValueFacts> gemm_in{facts({784, 2}), facts({784, 512})};
+    const std::vector<ops::ValueFacts> gemm_out{facts({2, 512})};
+    EXPECT_DOUBLE_EQ(runtime::estimated_flops(gemm, gemm_in, gemm_out), 2.0 * 2 * 512 * 784);
+
+    // An op the estimate does not know stays with the session's threads.
+    const auto lstm = make_node("LSTM", 3);
+    EXPECT_LT(runtime::estimated_flops(lstm, gemm_in, gemm_out), 0);
+    EXPECT_EQ(runtime::step_thread_count(lstm, gemm_in, gemm_out, 2), 2);
+}
+
+TEST(StepThreads, SmallStepsRunSeriallyLargeOnesUseTheSessionThreads) {
+    const auto matmul = make_node("MatMul", 2);
+    // Batch-1 dense 784 -> 512: 0.8 MFLOP, a few microseconds of work.
+    const std::vector<ops::ValueFacts> small_in{facts({1, 784}), facts({784, 512})};
+    const std::vector<ops::ValueFacts> small_out{facts({1, 512})};
+    EXPECT_EQ(runtime::step_thread_count(matmul, small_in, small_out, 2), 1);
+    // 256 x 1024 x 1024: 537 MFLOP.
+    const std::vector<ops::ValueFacts> big_in{facts({256, 1024}), facts({1024, 1024})};
+    const std::vector<ops::ValueFacts> big_out{facts({256, 1024})};
+    EXPECT_EQ(runtime::step_thread_count(matmul, big_in, big_out, 2), 2);
+    EXPECT_EQ(runtime::step_thread_count(matmul, big_in, big_out, 1), 1);
+}
+
+}  // namespace
