@@ -21,6 +21,9 @@ struct PlanOptions {
     /// Return the file-mapped pages of weights that optimized kernels repack to the page cache once
     /// packed (see Plan::build); they stay valid and are read back if touched again.
     bool release_packed_weights = true;
+    /// SessionOptions::threads (0 = physical cores): the OpenMP threads kernels are built for, and how
+    /// many threads build them.
+    int threads = 0;
 };
 
 struct PlanValue {
