@@ -55,15 +55,24 @@ void check_budget(std::size_t& held, std::size_t more, int64_t budget, const cha
 // Fewer steps than this build on the calling thread alone (starting a thread costs more than they do).
 constexpr std::size_t kMinStepsForThreads = 8;
 
-struct FailedStep {
-    std::size_t step;
-    std::exception_ptr error;
-};
+bool has_subgraphs(const graph::Graph& g) {
+    for (const auto& node : g.nodes)
+        for (const auto& [key, a] : node.attributes)
+            if (a.g || !a.graphs.empty()) return true;
+    return false;
+}
 
-/// Runs build(0..count-1) on `threads` threads (the caller and threads-1 helpers), each taking the
-/// next unbuilt index. Returns the lowest index that threw, with its exception: the error a
-/// sequential loop would have stopped at (indices above a failure are skipped).
-/// Helpers use `omp_threads` (SessionOptions::threads) as the caller does.
+}  // namespace
+
+int64_t node_opset(const graph::Model& model, const graph::Node& node) {
+    const auto v = model.opset(node.domain);
+    if (!v) fail(ErrorCode::kUnsupported, node.describe(), ": domain '", node.domain, "' is not imported by the model");
+    return *v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan building
+
 std::optional<FailedStep> build_all(std::size_t count, int threads, int omp_threads,
                                     const std::function<void(std::size_t)>& build) {
     std::atomic<std::size_t> next{0}, first_failed{SIZE_MAX};
@@ -93,24 +102,6 @@ std::optional<FailedStep> build_all(std::size_t count, int threads, int omp_thre
     if (failed == SIZE_MAX) return std::nullopt;
     return FailedStep{failed, errors[failed]};
 }
-
-bool has_subgraphs(const graph::Graph& g) {
-    for (const auto& node : g.nodes)
-        for (const auto& [key, a] : node.attributes)
-            if (a.g || !a.graphs.empty()) return true;
-    return false;
-}
-
-}  // namespace
-
-int64_t node_opset(const graph::Model& model, const graph::Node& node) {
-    const auto v = model.opset(node.domain);
-    if (!v) fail(ErrorCode::kUnsupported, node.describe(), ": domain '", node.domain, "' is not imported by the model");
-    return *v;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plan building
 
 std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<Tensor>& inputs,
                                   const PlanOptions& options) {

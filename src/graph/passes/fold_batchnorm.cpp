@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/file.hpp"
 #include "graph/passes/passes.hpp"
 
 namespace konnx::graph {
@@ -71,6 +72,9 @@ bool fold_batchnorm(Model& model) {
             const float bias = b ? b->data<float>()[o] : 0.f;
             new_b.data<float>()[o] = (bias - mean->data<float>()[o]) * s + beta->data<float>()[o];
         }
+        // The original weights are read for the last time: their file-mapped pages (if mapped) go back to
+        // the page cache instead of staying in RSS next to the folded copy (re-read if ever touched).
+        MappedFile::release_if_mapped(w->raw(), w->nbytes());
         const std::string w_name = conv.inputs[1] + "_bnfolded", b_name = conv.outputs[0] + "_bnfolded_bias";
         g.initializers[w_name] = std::move(new_w);
         g.initializers[b_name] = std::move(new_b);
