@@ -22,7 +22,9 @@ using namespace konnx;
 struct ConvSpec {
     int64_t c, h, w, m, k, groups = 1;
 };
-constexpr ConvSpec kSpecs[] = {{64, 56, 56, 64, 3}, {64, 56, 56, 256, 1}, {144, 56, 56, 144, 3, 144}};
+// ResNet50's 3x3 convolutions per stage (layer1 first), a 1x1 and MobileNetV2's depthwise 3x3.
+constexpr ConvSpec kSpecs[] = {{64, 56, 56, 64, 3},   {64, 56, 56, 256, 1},  {144, 56, 56, 144, 3, 144},
+                               {128, 28, 28, 128, 3}, {256, 14, 14, 256, 3}, {512, 7, 7, 512, 3}};
 
 double flops(const ConvSpec& s) { return 2.0 * s.c / s.groups * s.m * s.k * s.k * s.h * s.w; }
 
@@ -124,6 +126,12 @@ BENCHMARK(BM_ConvOneDnn)
     ->Args({1, 2, 2})
     ->Args({2, 1, 0})
     ->Args({2, 2, 1})
+    ->Args({3, 2, 1})
+    ->Args({3, 3, 1})
+    ->Args({4, 2, 1})
+    ->Args({4, 3, 1})
+    ->Args({5, 2, 1})
+    ->Args({5, 3, 1})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->MeasureProcessCPUTime();

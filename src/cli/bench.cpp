@@ -19,6 +19,7 @@
 #include "cli/model_loader.hpp"
 #include "cli/tensor_io.hpp"
 #include "core/error.hpp"
+#include "core/load_profile.hpp"
 #include "core/parallel.hpp"
 #include "konnx/version.hpp"
 
@@ -196,7 +197,10 @@ CommandRunner setup_bench(CLI::App& app) {
         if (batch <= 0) batch = 1;
 
         const auto t_first = Clock::now();
-        session.run(feeds);
+        {
+            LoadPhase phase("first run");
+            session.run(feeds);
+        }
         const double first_run_ms = ms_since(t_first);
         if (opt->once) return kExitOk;
 

@@ -2,11 +2,17 @@
 #include "runtime/plan.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <thread>
 
 #include "core/file.hpp"
+#include "core/load_profile.hpp"
 #include "core/memory.hpp"
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
@@ -48,6 +54,9 @@ void check_budget(std::size_t& held, std::size_t more, int64_t budget, const cha
     held += more;
 }
 
+// Fewer steps than this build on the calling thread alone (starting a thread costs more than they do).
+constexpr std::size_t kMinStepsForThreads = 8;
+
 bool has_subgraphs(const graph::Graph& g) {
     for (const auto& node : g.nodes)
         for (const auto& [key, a] : node.attributes)
@@ -65,6 +74,36 @@ int64_t node_opset(const graph::Model& model, const graph::Node& node) {
 
 // ---------------------------------------------------------------------------------------------
 // Plan building
+
+std::optional<FailedStep> build_all(std::size_t count, int threads, int omp_threads,
+                                    const std::function<void(std::size_t)>& build) {
+    std::atomic<std::size_t> next{0}, first_failed{SIZE_MAX};
+    std::vector<std::exception_ptr> errors(count);
+    const auto work = [&] {
+        for (std::size_t s = next++; s < count && s < first_failed.load(); s = next++) {
+            try {
+                build(s);
+            } catch (...) {
+                errors[s] = std::current_exception();
+                std::size_t seen = first_failed.load();
+                while (s < seen && !first_failed.compare_exchange_weak(seen, s)) {
+                }
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < threads && static_cast<std::size_t>(t) < count; ++t)
+        helpers.emplace_back([&, omp_threads] {
+            set_thread_count(omp_threads);  // oneDNN sizes its kernels by the thread count it sees
+            work();
+        });
+    work();
+    for (auto& h : helpers)
+        h.join();
+    const std::size_t failed = first_failed.load();
+    if (failed == SIZE_MAX) return std::nullopt;
+    return FailedStep{failed, errors[failed]};
+}
 
 std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<Tensor>& inputs,
                                   const PlanOptions& options) {
@@ -112,6 +151,7 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
             facts_of(ids[v.name]) = {v.constant.dtype(), v.constant.shape(), &v.constant};
 
     // Walk the nodes: infer, fold constants, keep the rest as steps.
+    std::optional<LoadPhase> phase(std::in_place, "plan: shapes and folding");
     std::vector<ops::ValueFacts> in_facts, out_facts;
     std::vector<Tensor> out_values;
     std::size_t folded_bytes = 0;  // constants computed while planning
@@ -233,43 +273,58 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
             }
     }
 
-    // Kernels, now that every input fact (weights included) is final. Each is built with the thread
-    // count it will run with: oneDNN sizes its work split when a primitive is created.
+    // Kernels, now that every input fact (weights included) is final. They are independent of each
+    // other, so several threads build them (oneDNN's JIT code generation and weight reorders dominate
+    // a big CNN's load); each step's kernel is the same whichever thread builds it. Each is built with the
+    // thread count it will run with: oneDNN sizes its work split when a primitive is created.
+    phase.emplace("plan: kernels");
+    facts.resize(plan->values_.size());  // read-only from here: no resizing while threads read it
+    std::mutex release_mutex;
     const int session_threads = current_thread_count();
     struct RestoreThreads {
         int threads;
         ~RestoreThreads() { set_thread_count(threads); }
-    } restore_threads{session_threads};
-    for (auto& step : plan->steps_) {
+    };
+    const auto build_step = [&](std::size_t s) {
+        PlanStep& step = plan->steps_[s];
         const graph::Node& node = *step.node;
         const int64_t opset = node_opset(model, node);
         const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
-        in_facts.assign(node.inputs.size(), {});
+        std::vector<ops::ValueFacts> kernel_in(node.inputs.size()), kernel_out(node.outputs.size());
         for (std::size_t i = 0; i < step.inputs.size(); ++i)
-            if (step.inputs[i] >= 0) in_facts[i] = facts_of(step.inputs[i]);
-        out_facts.assign(node.outputs.size(), {});
+            if (step.inputs[i] >= 0) kernel_in[i] = facts[static_cast<std::size_t>(step.inputs[i])];
         for (std::size_t i = 0; i < step.outputs.size(); ++i)
-            if (step.outputs[i] >= 0) out_facts[i] = facts_of(step.outputs[i]);
-        step.threads = step_thread_count(node, in_facts, out_facts, session_threads);
+            if (step.outputs[i] >= 0) kernel_out[i] = facts[static_cast<std::size_t>(step.outputs[i])];
+        step.threads = step_thread_count(node, kernel_in, kernel_out, session_threads);
+        const RestoreThreads restore{current_thread_count()};
         set_thread_count(step.threads);
-        ops::KernelInit kinit(node, opset, in_facts, out_facts, options.optimized_kernels);
-        try {
-            step.kernel = op->make_kernel(kinit);
-        } catch (const ops::NeedsValue&) {
-            return nullptr;
-        } catch (const Error& e) {
-            rethrow_for(node, e);
-        }
-        plan->scratch_bytes_ = std::max(plan->scratch_bytes_, align_up(step.kernel->scratch_bytes()));
+        ops::KernelInit kinit(node, opset, kernel_in, kernel_out, options.optimized_kernels);
+        step.kernel = op->make_kernel(kinit);
+        std::lock_guard lock(release_mutex);
         for (int id : step.inputs) {
             if (id < 0 || --pending_uses[static_cast<std::size_t>(id)] > 0) continue;
             const auto& v = plan->values_[static_cast<std::size_t>(id)];
             if (repacked_only[static_cast<std::size_t>(id)] && v.kind == PlanValue::Kind::kConstant)
                 MappedFile::release_if_mapped(v.constant.raw(), v.constant.nbytes());
         }
+    };
+    const int threads = options.threads > 0 ? options.threads : physical_cores();
+    const int build_threads = plan->steps_.size() >= kMinStepsForThreads ? threads : 1;
+    if (const auto failed = build_all(plan->steps_.size(), build_threads, options.threads, build_step)) {
+        const graph::Node& node = *plan->steps_[failed->step].node;
+        try {
+            std::rethrow_exception(failed->error);
+        } catch (const ops::NeedsValue&) {
+            return nullptr;
+        } catch (const Error& e) {
+            rethrow_for(node, e);
+        }
     }
+    for (const auto& step : plan->steps_)
+        plan->scratch_bytes_ = std::max(plan->scratch_bytes_, align_up(step.kernel->scratch_bytes()));
 
     // Memory plan: lifetimes in step indices, then greedy best-fit offsets, largest first.
+    phase.emplace("plan: memory");
     const std::size_t nvalues = plan->values_.size();
     std::vector<int> first(nvalues, -1), last(nvalues, -1);
     for (int s = 0; s < static_cast<int>(plan->steps_.size()); ++s) {

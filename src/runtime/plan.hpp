@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,7 +24,22 @@ struct PlanOptions {
     /// Return the file-mapped pages of weights that optimized kernels repack to the page cache once
     /// packed (see Plan::build); they stay valid and are read back if touched again.
     bool release_packed_weights = true;
+    /// SessionOptions::threads (0 = physical cores): the OpenMP threads kernels are built for, and how
+    /// many threads build them.
+    int threads = 0;
 };
+
+struct FailedStep {
+    std::size_t step;
+    std::exception_ptr error;
+};
+
+/// Runs build(0..count-1) on `threads` threads (the caller and threads-1 helpers, which set their
+/// OpenMP thread count to `omp_threads` as SessionOptions::threads does), each taking the next index.
+/// Returns the lowest index that threw, with its exception: the error a sequential loop would have
+/// stopped at (indices above a failure are skipped). Plan::build uses it for the kernels.
+std::optional<FailedStep> build_all(std::size_t count, int threads, int omp_threads,
+                                    const std::function<void(std::size_t)>& build);
 
 struct PlanValue {
     enum class Kind { kArena, kConstant, kInput, kOutput, kUnused };

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/load_profile.hpp"
 #include "core/parallel.hpp"
 #include "graph/passes/passes.hpp"
 #include "konnx/session.hpp"
@@ -41,10 +42,15 @@ std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOption
     const int64_t opset = *model.opset("");
     if (opset < 1 || opset > 18)
         fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 1 to 18)");
-    runtime::sort_and_check_graph(model.graph);
-    runtime::check_ops_supported(model, ops::OpRegistry::global());
-    if (options.optimization_level >= 1)
+    {
+        LoadPhase phase("check graph");
+        runtime::sort_and_check_graph(model.graph);
+        runtime::check_ops_supported(model, ops::OpRegistry::global());
+    }
+    if (options.optimization_level >= 1) {
+        LoadPhase phase("graph passes");
         graph::optimize(model, options.optimization_level, runtime::optimize_context());
+    }
 
     auto impl = std::make_unique<Session::Impl>();
     impl->options = options;
@@ -92,6 +98,7 @@ std::shared_ptr<const runtime::Plan> Session::Impl::plan_for(const std::vector<T
     runtime::PlanOptions popts;
     popts.optimized_kernels = options.optimization_level >= 2;
     popts.memory_budget_bytes = options.memory_budget_bytes;
+    popts.threads = options.threads;
     set_thread_count(options.threads);
     std::shared_ptr<const runtime::Plan> plan = runtime::Plan::build(model, feeds, popts);
     if (plans.size() >= kMaxPlans) plans.erase(plans.begin());
@@ -164,7 +171,11 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 Session Session::open(const std::string& path, const SessionOptions& options) {
-    graph::Model model = onnxio::load_model(path);
+    graph::Model model;
+    {
+        LoadPhase phase("read model");
+        model = onnxio::load_model(path);
+    }
     try {
         return Session(make_impl(std::move(model), options));
     } catch (const Error& e) {
@@ -173,7 +184,12 @@ Session Session::open(const std::string& path, const SessionOptions& options) {
 }
 
 Session Session::from_bytes(std::span<const std::byte> bytes, const SessionOptions& options) {
-    return Session(make_impl(onnxio::parse_model(bytes), options));
+    graph::Model model;
+    {
+        LoadPhase phase("parse model");
+        model = onnxio::parse_model(bytes);
+    }
+    return Session(make_impl(std::move(model), options));
 }
 
 const std::vector<TensorInfo>& Session::inputs() const { return impl_->inputs; }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/file.hpp"
 #include "graph/passes/passes.hpp"
 
 namespace konnx::graph {
@@ -59,17 +60,21 @@ bool fold_batchnorm(Model& model) {
         const Attribute* eps_attr = bn.find_attr("epsilon");
         const float eps = eps_attr ? eps_attr->f : 1e-5f;
 
-        Tensor new_w = w->clone();
+        Tensor new_w = Tensor::empty(DType::kFloat32, w->shape());  // written once (no clone, then scale)
         Tensor new_b = Tensor::empty(DType::kFloat32, {channels});
         const int64_t per_out = w->numel() / channels;
         for (int64_t o = 0; o < channels; ++o) {
             const float s = gamma->data<float>()[o] / std::sqrt(var->data<float>()[o] + eps);
+            const float* wi = w->data<float>() + o * per_out;
             float* wo = new_w.data<float>() + o * per_out;
             for (int64_t k = 0; k < per_out; ++k)
-                wo[k] *= s;
+                wo[k] = wi[k] * s;
             const float bias = b ? b->data<float>()[o] : 0.f;
             new_b.data<float>()[o] = (bias - mean->data<float>()[o]) * s + beta->data<float>()[o];
         }
+        // The original weights are read for the last time: their file-mapped pages (if mapped) go back to
+        // the page cache instead of staying in RSS next to the folded copy (re-read if ever touched).
+        MappedFile::release_if_mapped(w->raw(), w->nbytes());
         const std::string w_name = conv.inputs[1] + "_bnfolded", b_name = conv.outputs[0] + "_bnfolded_bias";
         g.initializers[w_name] = std::move(new_w);
         g.initializers[b_name] = std::move(new_b);

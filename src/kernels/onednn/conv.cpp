@@ -83,6 +83,20 @@ ActivationLayout preferred_activation_layout() {
 
 namespace {
 
+// Winograd's weight transform is costly at load (oneDNN's reorder: ~50 ms of CPU for one 512x512 3x3
+// weight) and only pays back over many runs when the output is small: on ResNet50's 7x7 layer4
+// convolutions it saves 0.4 ms a run (1.96 -> 1.59 ms CPU, bench/bench_conv.cpp spec 5) for ~50 ms of
+// load each; at 14x14 (layer3) it saves 0.7 ms a run for ~12 ms. Below this many output pixels per
+// image, direct convolution.
+constexpr int64_t kWinogradMinOutputPixels = 100;
+
+bool winograd_pays_off(const ConvParams& p) {
+    int64_t pixels = 1;
+    for (int64_t d : p.out)
+        pixels *= d;
+    return pixels >= kWinogradMinOutputPixels;
+}
+
 dnnl::post_ops make_post_ops(const ConvParams& p, const dnnl::memory::desc& sum_md, int& sum_index) {
     dnnl::post_ops ops;
     for (const auto& e : p.pre_sum)
@@ -116,7 +130,7 @@ Conv::Conv(const ConvParams& p, const float* constant_weights, Layout layout, Ac
     const auto prop = dnnl::prop_kind::forward_inference;
     const auto create = [&](const dnnl::memory::desc& src, const dnnl::memory::desc& dst) {
         if (!p.transposed) {
-            if (p.winograd) {
+            if (p.winograd && winograd_pays_off(p)) {
                 try {
                     dnnl::convolution_forward::desc d(prop, dnnl::algorithm::convolution_winograd, src, weights_any,
                                                       bias_md_, dst, p.stride, dilation, p.pad_begin, p.pad_end);

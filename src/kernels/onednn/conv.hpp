@@ -38,7 +38,8 @@ struct ConvParams {
     bool has_sum = false;             ///< then z is added (binary post-op)
     std::vector<EltwiseOp> post_sum;  ///< applied after the sum
     /// Try oneDNN's Winograd algorithm first (F(2x3)/F(4x3): fewer multiplies, slightly larger
-    /// rounding error); direct when it has no kernel for the shape, layout or epilogue.
+    /// rounding error); direct when it has no kernel for the shape, layout or epilogue, and when the
+    /// output is too small for the weight transform's load cost to pay back (under 100 pixels).
     bool winograd = false;
 };
 
