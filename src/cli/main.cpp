@@ -78,15 +78,16 @@ std::vector<float> parse_floats(const std::string& text, const std::string& flag
 
 namespace {
 
-// OpenMP threads that finish a parallel region spin (libgomp: 300k iterations) waiting for the next
-// one. On a machine whose cores are busy with other work, that spinning takes the CPU from the thread
-// doing the real work: measured with 2 threads on 2 busy cores, a MobileNetV2 cold start took 0.3-2.6 s
-// (up to 1.7 s of CPU spinning) instead of 0.1-0.3 s, and p50 was 70-190 ms instead of 14-22 ms. So the
-// CLI asks for passive waiting unless the user chose a policy. libgomp reads the environment once, in
-// its constructor before main(), hence the re-exec (a few ms, once).
+// OpenMP threads that finish a parallel region spin (libgomp: 300k iterations, ~15 ms here) waiting for
+// the next one. On a machine whose cores are busy with other work, that spinning takes the CPU from the
+// thread doing the real work (2 threads on 2 busy cores: MobileNetV2 cold start 0.3-2.6 s instead of
+// 0.1-0.3 s). Never spinning (OMP_WAIT_POLICY=passive) costs a futex wake-up per parallel region instead:
+// MobileNetV2 p50 8.5 ms instead of 5.4 ms on 2 idle cores. So the CLI spins briefly, 10k iterations
+// (~0.5 ms), then sleeps, unless the user chose a policy (OMP_WAIT_POLICY=passive is best on a machine
+// whose cores are shared). libgomp reads the environment once, before main(), hence the re-exec.
 void default_omp_wait_policy(char** argv) {
     if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
-    if (setenv("OMP_WAIT_POLICY", "passive", 0) != 0) return;
+    if (setenv("GOMP_SPINCOUNT", "10000", 0) != 0) return;
     execv("/proc/self/exe", argv);  // returns only on failure: then run with libgomp's default
 }
 
