@@ -286,3 +286,56 @@ TEST(OptimizeWinograd, OnlyForLargeOutputs) {
 INSTANTIATE_TEST_SUITE_P(Passes, PropagateLayouts, ::testing::Values("NHWC", "nChw16c", "nChw8c"));
 
 }  // namespace
+
+namespace {
+
+// x -> Pad(pads over H and W, constant value `value`) -> Conv 3x3 with pads 1 -> y.
+Model pad_conv_model(float value) {
+    Model m = model_with_input({1, 4, 7, 6});
+    m.graph.initializers["pads"] = Tensor::from_vector<int64_t>({8}, {0, 0, 2, 1, 0, 0, 1, 3});
+    m.graph.initializers["value"] = Tensor::from_vector<float>({}, {value});
+    m.graph.nodes.push_back(node("Pad", {"x", "pads", "value"}, {"p"}));
+    m.graph.nodes.push_back(conv(m, "p", "y", 4, 8, 3));
+    return m;
+}
+
+}  // namespace
+
+TEST(FusePadConv, FoldsZeroPaddingIntoTheConvPads) {
+    Model m = pad_conv_model(0.f);
+    const Model original = m;
+    EXPECT_TRUE(fuse_pad_conv(m));
+    ASSERT_EQ(m.graph.nodes.size(), 1u);
+    const Node& c = m.graph.nodes[0];
+    EXPECT_EQ(c.op_type, "Conv");
+    EXPECT_EQ(c.inputs[0], "x");
+    ASSERT_NE(c.find_attr("pads"), nullptr);
+    EXPECT_EQ(c.find_attr("pads")->ints, (std::vector<int64_t>{1 + 2, 1 + 1, 1 + 1, 1 + 3}));
+    expect_levels_agree(original, random_tensor({1, 4, 7, 6}, 5, 2.f));
+}
+
+TEST(FusePadConv, KeepsPaddingWithAnotherValue) {
+    Model m = pad_conv_model(0.5f);
+    const Model original = m;
+    EXPECT_FALSE(fuse_pad_conv(m));
+    EXPECT_EQ(count_op(m, "Pad"), 1u);
+    expect_levels_agree(original, random_tensor({1, 4, 7, 6}, 6, 2.f));
+}
+
+TEST(FusePadConv, FoldsZeroPaddingThroughTheInputTranspose) {
+    // What konnx convert writes for a Keras ZeroPadding2D + Conv2D at the NHWC input.
+    Model m = model_with_input({1, 7, 6, 4});
+    m.graph.initializers["pads"] = Tensor::from_vector<int64_t>({8}, {0, 3, 2, 0, 0, 1, 3, 0});
+    m.graph.nodes.push_back(node("Pad", {"x", "pads"}, {"p"}));
+    Node t = node("Transpose", {"p"}, {"t"});
+    t.set_attr("perm", Attribute::of_ints({0, 3, 1, 2}));
+    m.graph.nodes.push_back(t);
+    m.graph.nodes.push_back(conv(m, "t", "y", 4, 8, 3));
+    const Model original = m;
+    EXPECT_TRUE(fuse_pad_conv(m));
+    EXPECT_EQ(count_op(m, "Pad"), 0u);
+    ASSERT_EQ(m.graph.nodes.size(), 2u);
+    EXPECT_EQ(m.graph.nodes[0].inputs[0], "x");
+    EXPECT_EQ(m.graph.nodes[1].find_attr("pads")->ints, (std::vector<int64_t>{1 + 3, 1 + 2, 1 + 1, 1 + 3}));
+    expect_levels_agree(original, random_tensor({1, 7, 6, 4}, 7, 2.f));
+}

@@ -18,6 +18,7 @@ void optimize(Model& model, int level, const OptimizeContext& context) {
     remove_identities(model);
     cancel_transposes(model);
     fold_batchnorm(model);
+    fuse_pad_conv(model);
     fuse_conv_activation(model);
     if (context.infer_types && fuse_conv_add(model, context.infer_types(model)))
         fuse_conv_activation(model);  // the Relu after a residual add

@@ -23,13 +23,16 @@ bool ValueUses::single_reader(const std::string& value) const {
     return it != readers.end() && it->second.size() == 1 && !graph_outputs.count(value);
 }
 
+const Tensor* constant_tensor(const Graph& g, const std::string& value) {
+    if (const Tensor* t = g.find_initializer(value)) return t;
+    for (const auto& n : g.nodes)
+        if (n.op_type == "Constant" && is_onnx_domain(n.domain) && n.outputs.size() == 1 && n.outputs[0] == value)
+            if (const Attribute* a = n.find_attr("value"); a && a->kind == Attribute::Kind::kTensor) return &a->t;
+    return nullptr;
+}
+
 std::optional<std::vector<float>> constant_floats(const Graph& g, const std::string& value) {
-    const Tensor* t = g.find_initializer(value);
-    if (!t) {
-        for (const auto& n : g.nodes)
-            if (n.op_type == "Constant" && is_onnx_domain(n.domain) && n.outputs.size() == 1 && n.outputs[0] == value)
-                if (const Attribute* a = n.find_attr("value"); a && a->kind == Attribute::Kind::kTensor) t = &a->t;
-    }
+    const Tensor* t = constant_tensor(g, value);
     if (!t || t->dtype() != DType::kFloat32) return std::nullopt;
     return t->to_vector<float>();
 }

@@ -22,6 +22,9 @@ struct ValueUses {
     bool single_reader(const std::string& value) const;
 };
 
+/// The tensor of a constant value (initializer or Constant node's `value`), or nullptr.
+const Tensor* constant_tensor(const Graph& g, const std::string& value);
+
 /// The float data of a constant value (initializer or Constant node), or nullopt.
 std::optional<std::vector<float>> constant_floats(const Graph& g, const std::string& value);
 

@@ -37,6 +37,9 @@ bool fold_batchnorm(Model& model);
 /// Composes, folds and cancels Transposes (see cancel_transposes.cpp); true if the graph changed.
 bool cancel_transposes(Model& model);
 
+/// Zero-padding Pad -> Conv becomes the Conv with larger pads (fuse_pad_conv.cpp); true if the graph changed.
+bool fuse_pad_conv(Model& model);
+
 /// Conv followed by an activation -> FusedConv with that activation (fuse_conv_activation.cpp).
 bool fuse_conv_activation(Model& model);
 
