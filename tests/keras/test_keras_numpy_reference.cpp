@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// Layers TensorFlow.js lacks, held against an independent Keras reference: tools/keras_numpy_reference.py,
+// a plain numpy transcription of the math Keras documents for each layer (it reads the same .h5 the test
+// writes and the same seeded inputs). konnx's engine, and onnxruntime where node + onnxruntime-node are
+// installed, must equal it within atol 1e-4 + rtol 1e-3. Skipped when /usr/bin/python3 lacks numpy or h5py.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "core/npy.hpp"
+#include "core/strings.hpp"
+#include "keras/h5_writer.hpp"
+#include "keras/keras_parity.hpp"
+#include "konnx/convert.hpp"
+#include "support/test_support.hpp"
+
+namespace konnx::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+KerasWeights weights(const std::string& layer, std::vector<Shape> shapes) {
+    KerasWeights w;
+    w.layer = layer;
+    int k = 0;
+    for (auto& s : shapes) {
+        Tensor t = Tensor::empty(DType::kFloat32, s);
+        float v = 0.3f;
+        for (auto& x : t.span<float>())
+            x = (v = v * -1.07f + 0.113f);
+        w.names.push_back("w" + std::to_string(k++));
+        w.values.push_back(t);
+    }
+    return w;
+}
+
+struct Case {
+    const char* name;
+    const char* reference;  // which numpy transcription the case is held against
+    const char* model;
+    std::vector<KerasWeights> weights;
+    std::vector<int64_t> out_shape;  // with batch 2
+};
+
+std::vector<Case> cases() {
+    return {
+        // ZeroPadding1D: zeros before/after the steps; Cropping1D: drops steps; UpSampling1D: repeats each step;
+        // UnitNormalization: x / sqrt(max(sum(x^2), 1e-12)) (the padded all-zero steps exercise the clamp).
+        {"pad_crop_upsample_unitnorm_1d", "numpy transcription of Keras's ZeroPadding1D, Cropping1D, "
+                                          "UpSampling1D and UnitNormalization math",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"ZeroPadding1D","config":{"name":"zp","batch_input_shape":[null,4,3],"padding":[1,2]}},
+            {"class_name":"Cropping1D","config":{"name":"cr","cropping":[0,1]}},
+            {"class_name":"UpSampling1D","config":{"name":"up","size":3}},
+            {"class_name":"UnitNormalization","config":{"name":"un","axis":-1}}]}})",
+         {},
+         {2, 18, 3}},
+        // ZeroPadding3D / Cropping3D with per-axis (before, after), UpSampling3D (nearest: repeat), then
+        // GroupNormalization: per sample and group, mean and biased variance over (spatial, channels in group),
+        // (x - mean) / sqrt(var + epsilon), times gamma plus beta per channel.
+        {"pad_crop_upsample_groupnorm_3d", "numpy transcription of Keras's ZeroPadding3D, Cropping3D, "
+                                           "UpSampling3D and GroupNormalization math",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"ZeroPadding3D","config":{"name":"zp","batch_input_shape":[null,2,3,4,4],
+              "padding":[[1,0],[0,2],[1,1]]}},
+            {"class_name":"Cropping3D","config":{"name":"cr","cropping":[[0,1],[1,0],[0,2]]}},
+            {"class_name":"UpSampling3D","config":{"name":"up","size":[2,1,3]}},
+            {"class_name":"GroupNormalization","config":{"name":"gn","groups":2,"epsilon":0.001}}]}})",
+         {weights("gn", {{4}, {4}})},
+         {2, 4, 4, 12, 4}},
+        // GlobalMax/AveragePooling3D: max / mean over the three spatial axes; Subtract: inputs[0] - inputs[1].
+        {"global_pool_3d_subtract", "numpy transcription of Keras's GlobalMaxPooling3D, GlobalAveragePooling3D "
+                                    "and Subtract math",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,2,3,4,5]},
+             "inbound_nodes":[]},
+            {"name":"mx","class_name":"GlobalMaxPooling3D","config":{"name":"mx","keepdims":true},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"av","class_name":"GlobalAveragePooling3D","config":{"name":"av","keepdims":true},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"sub","class_name":"Subtract","config":{"name":"sub"},"inbound_nodes":[[["mx",0,0,{}],["av",0,0,{}]]]}],
+           "input_layers":[["a",0,0]],"output_layers":[["sub",0,0]]}})",
+         {},
+         {2, 1, 1, 1, 5}},
+        // Normalization: (x - mean) / max(sqrt(variance), 1e-7) along the last axis.
+        {"normalization", "numpy transcription of Keras's Normalization math",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Normalization","config":{"name":"n","batch_input_shape":[null,4,3],"axis":-1}}]}})",
+         {KerasWeights{"n",
+                       {"mean", "variance", "count"},
+                       {Tensor::from_vector<float>({3}, {0.5f, -1, 2}), Tensor::from_vector<float>({3}, {4, 0.25f, 1}),
+                        Tensor::from_vector<float>({}, {10})}}},
+         {2, 4, 3}},
+        // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
+        {"einsum_dense", "numpy transcription of Keras's EinsumDense math (np.einsum)",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],"equation":"abc,cd->abd",
+              "output_shape":[null,3],"bias_axes":"d","activation":"relu"}}]}})",
+         {weights("ed", {{5, 3}, {3}})},
+         {2, 4, 3}},
+        {"einsum_dense_two_axes", "numpy transcription of Keras's EinsumDense math (np.einsum)",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],
+              "equation":"abc,cde->abde","output_shape":[null,2,3],"bias_axes":"de"}}]}})",
+         {weights("ed", {{5, 2, 3}, {2, 3}})},
+         {2, 4, 2, 3}},
+        // CategoryEncoding: multi_hot marks the tokens present in each sample, count counts them (8 ids of 6
+        // tokens: some repeat, so the two modes differ).
+        {"category_encoding", "numpy transcription of Keras's CategoryEncoding math (multi_hot, count)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,8]},"inbound_nodes":[]},
+            {"name":"mh","class_name":"CategoryEncoding","config":{"name":"mh","num_tokens":6,"output_mode":"multi_hot"},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"ct","class_name":"CategoryEncoding","config":{"name":"ct","num_tokens":6,"output_mode":"count"},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["mh",0,0,{}],["ct",0,0,{}]]]}],
+           "input_layers":[["ids",0,0]],"output_layers":[["cat",0,0]]}})",
+         {},
+         {2, 12}},
+    };
+}
+
+std::string numpy_unavailable_reason() {
+    if (!fs::exists("/usr/bin/python3")) return "/usr/bin/python3 not installed (needed for the numpy reference)";
+    auto r = run_command({"/usr/bin/python3", "-c", "import numpy, h5py"}, 60);
+    if (r.exit_code != 0) return "/usr/bin/python3 lacks numpy or h5py (needed for the numpy reference)";
+    return "";
+}
+
+// |got - ref| <= atol + rtol |ref| everywhere; "" or the first violation.
+std::string compare(const Tensor& got, const Tensor& ref, double atol, double rtol) {
+    if (got.dtype() != DType::kFloat32) return "not float32";
+    if (got.shape() != ref.shape()) return "shape " + shape_str(got.shape()) + " vs reference " + shape_str(ref.shape());
+    const auto a = got.span<const float>();
+    const auto b = ref.span<const float>();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double err = std::fabs(static_cast<double>(a[i]) - b[i]);
+        if (!(err <= atol + rtol * std::fabs(static_cast<double>(b[i]))))
+            return "element " + std::to_string(i) + ": " + std::to_string(a[i]) + " vs reference " +
+                   std::to_string(b[i]);
+    }
+    return "";
+}
+
+TEST(KerasNumpyReference, KonnxAndOnnxRuntimeMatchNumpyTranscriptionOfKeras) {
+    if (const std::string why = numpy_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+    const auto cs = cases();
+    std::vector<std::string> files, dirs;
+    for (const auto& c : cs) {
+        SCOPED_TRACE(c.name);
+        const std::string d = binary_dir() + "/keras_numpy_reference/" + c.name;
+        fs::create_directories(d);
+        dirs.push_back(d);
+        write_keras_h5(d + "/model.h5", json::parse(c.model), c.weights, "3.6.0");
+        ConvertReport rep;
+        ASSERT_NO_THROW(files.push_back(prepare_parity_case(d + "/model.h5", "", d, 1e-4, 1e-3, {}, &rep)));
+        // The reference: numpy, from the .h5's config and weights and the same input files.
+        std::ifstream in(files.back());
+        const json spec = json::parse(in);
+        std::vector<std::string> argv = {"/usr/bin/python3", source_dir() + "/tools/keras_numpy_reference.py",
+                                         d + "/model.h5", d + "/numpy_ref.npy"};
+        for (const auto& i : spec.at("inputs"))
+            argv.push_back(i.at("name").get<std::string>() + "=" + i.at("file").get<std::string>());
+        fs::remove(d + "/numpy_ref.npy");
+        const auto r = run_command(argv, 120);
+        ASSERT_EQ(r.exit_code, 0) << c.reference << ": " << r.err;
+        const Tensor ref = read_npy(d + "/numpy_ref.npy");
+        EXPECT_EQ(ref.shape(), Shape(c.out_shape.begin(), c.out_shape.end()));
+        // konnx's engine against the numpy reference.
+        Session session = Session::open(spec.at("onnx").get<std::string>());
+        std::vector<std::pair<std::string, Tensor>> feeds;
+        for (const auto& i : spec.at("inputs"))
+            feeds.emplace_back(i.at("name"), read_npy(i.at("file")));
+        const auto outs = session.run(feeds);
+        ASSERT_EQ(outs.size(), 1u);
+        EXPECT_EQ(compare(outs[0], ref, 1e-4, 1e-3), "") << "konnx vs " << c.reference;
+    }
+    if (const std::string why = parity_unavailable_reason(); !why.empty()) {
+        std::cout << "konnx matched the numpy reference; onnxruntime not checked: " << why << "\n";
+        return;
+    }
+    const auto res = run_parity_cases(files);
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+        SCOPED_TRACE(cs[i].name);
+        EXPECT_EQ(res[i].value("ort", ""), "ok") << res[i].dump();
+        ASSERT_TRUE(fs::exists(dirs[i] + "/ort_0.npy")) << res[i].dump();
+        EXPECT_EQ(compare(read_npy(dirs[i] + "/ort_0.npy"), read_npy(dirs[i] + "/numpy_ref.npy"), 1e-4, 1e-3), "")
+            << "onnxruntime vs " << cs[i].reference;
+    }
+}
+
+}  // namespace
+}  // namespace konnx::test

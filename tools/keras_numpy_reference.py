@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Independent Keras-semantics reference for layers TensorFlow.js lacks.
+
+Usage: keras_numpy_reference.py MODEL.h5 OUT.npy INPUT_NAME=INPUT.npy [...]
+
+Reads the Keras 2 full-model .h5 (model_config + model_weights, as tests/keras/h5_writer writes it), runs
+the model layer by layer in plain numpy (float64) and writes the model's single output to OUT.npy
+(float32).  Each layer below is a transcription of the math Keras documents for it (channels_last only),
+not of any converter: it shares nothing with konnx's ONNX lowering, so konnx and onnxruntime can be held
+against it.  Unknown layers or options fail loudly (exit 2) instead of guessing.
+"""
+import json
+import sys
+
+import h5py
+import numpy as np
+
+
+def attr_list(group, name):
+    if name in group.attrs:
+        values = list(group.attrs[name])
+    else:
+        values, i = [], 0
+        while f"{name}{i}" in group.attrs:
+            values += list(group.attrs[f"{name}{i}"])
+            i += 1
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+
+
+def read_weights(f):
+    out = {}
+    if "model_weights" not in f:
+        return out
+    g = f["model_weights"]
+    for layer in attr_list(g, "layer_names"):
+        out[layer] = [np.asarray(g[layer][n], dtype=np.float64) for n in attr_list(g[layer], "weight_names")]
+    return out
+
+
+def pairs(value, rank):
+    """Keras padding/cropping argument -> [(before, after)] * rank."""
+    if isinstance(value, int):
+        return [(value, value)] * rank
+    value = list(value)
+    if rank == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return [(value[0], value[1])]
+    if len(value) == rank and all(isinstance(v, int) for v in value):
+        return [(v, v) for v in value]
+    return [(int(a), int(b)) for a, b in value]
+
+
+def sizes(value, rank):
+    return [value] * rank if isinstance(value, int) else list(value)
+
+
+def activation(name, x):
+    if name in (None, "linear"):
+        return x
+    if name == "relu":
+        return np.maximum(x, 0)
+    if name == "sigmoid":
+        return 1 / (1 + np.exp(-x))
+    if name == "tanh":
+        return np.tanh(x)
+    raise NotImplementedError(f"activation {name}")
+
+
+def channels_last(cfg):
+    if cfg.get("data_format", "channels_last") not in (None, "channels_last"):
+        raise NotImplementedError("data_format channels_first")
+
+
+def apply(cls, cfg, w, xs):
+    x = xs[0]
+    if cls == "Subtract":  # inputs[0] - inputs[1]
+        return xs[0] - xs[1]
+    if cls == "Add":
+        return sum(xs)
+    if cls == "Concatenate":
+        return np.concatenate(xs, axis=cfg.get("axis", -1))
+    if cls in ("ZeroPadding1D", "ZeroPadding3D"):  # zeros before/after each spatial axis
+        rank = 1 if cls == "ZeroPadding1D" else 3
+        channels_last(cfg)
+        p = pairs(cfg.get("padding", 1), rank)
+        return np.pad(x, [(0, 0)] + p + [(0, 0)])
+    if cls in ("Cropping1D", "Cropping3D"):  # drop (before, after) elements of each spatial axis
+        rank = 1 if cls == "Cropping1D" else 3
+        channels_last(cfg)
+        c = pairs(cfg.get("cropping", 1), rank)
+        idx = [slice(None)] + [slice(a, x.shape[1 + i] - b) for i, (a, b) in enumerate(c)] + [slice(None)]
+        return x[tuple(idx)]
+    if cls in ("UpSampling1D", "UpSampling3D"):  # repeat each step `size` times along each spatial axis
+        rank = 1 if cls == "UpSampling1D" else 3
+        channels_last(cfg)
+        for i, s in enumerate(sizes(cfg.get("size", 2), rank)):
+            x = np.repeat(x, s, axis=1 + i)
+        return x
+    if cls == "UnitNormalization":  # x / sqrt(max(sum(x^2 over axis), 1e-12)) (tf.linalg.l2_normalize)
+        axis = cfg.get("axis", -1)
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        return x / np.sqrt(np.maximum(np.sum(x * x, axis=axis, keepdims=True), 1e-12))
+    if cls == "GroupNormalization":
+        # channels split into `groups` contiguous groups; mean and (biased) variance over every non-batch axis
+        # but the group; (x - mean) / sqrt(var + epsilon), then per-channel gamma (scale) and beta (center).
+        if cfg.get("axis", -1) != -1:
+            raise NotImplementedError("GroupNormalization axis != -1")
+        groups, eps = cfg.get("groups", 32), cfg.get("epsilon", 1e-3)
+        ch = x.shape[-1]
+        g = x.reshape(x.shape[:-1] + (groups, ch // groups))
+        red = tuple(range(1, g.ndim - 2)) + (g.ndim - 1,)
+        mean = g.mean(axis=red, keepdims=True)
+        var = ((g - mean) ** 2).mean(axis=red, keepdims=True)
+        y = ((g - mean) / np.sqrt(var + eps)).reshape(x.shape)
+        k = 0
+        if cfg.get("scale", True):
+            y = y * w[k]
+            k += 1
+        if cfg.get("center", True):
+            y = y + w[k]
+        return y
+    if cls == "Normalization":  # (x - mean) / max(sqrt(variance), 1e-7), mean/variance along `axis`
+        axis = cfg.get("axis", -1)
+        if cfg.get("invert", False) or not isinstance(axis, int):
+            raise NotImplementedError("Normalization invert / several axes")
+        shape = [1] * x.ndim
+        shape[axis] = x.shape[axis]
+        mean, var = w[0].reshape(shape), w[1].reshape(shape)
+        return (x - mean) / np.maximum(np.sqrt(var), 1e-7)
+    if cls == "EinsumDense":
+        # einsum(equation, x, kernel); the bias spans the output axes from the first bias axis on, with size 1
+        # on the axes not named in bias_axes, and broadcasts against the output's trailing axes.
+        y = np.einsum(cfg["equation"], x, w[0])
+        if cfg.get("bias_axes"):
+            y = y + w[1]
+        return activation(cfg.get("activation"), y)
+    if cls == "CategoryEncoding":
+        # integer ids in [0, num_tokens); one_hot: one vector per id (last axis of size 1 dropped);
+        # multi_hot: 1 where a token occurs in the sample's last axis; count: how often it occurs.
+        n, mode = cfg["num_tokens"], cfg.get("output_mode", "multi_hot")
+        ids = x.astype(np.int64)
+        if ids.min() < 0 or ids.max() >= n:
+            raise ValueError("ids out of range")
+        if mode == "one_hot":
+            if ids.ndim > 1 and ids.shape[-1] == 1:
+                ids = ids[..., 0]
+            return np.eye(n)[ids]
+        if ids.ndim == 1:
+            ids = ids[:, None]
+        counts = np.zeros(ids.shape[:-1] + (n,))
+        for pos in np.ndindex(ids.shape):
+            counts[pos[:-1] + (ids[pos],)] += 1
+        return counts if mode == "count" else (counts > 0).astype(np.float64)
+    if cls in ("GlobalAveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling1D", "GlobalMaxPooling1D"):
+        channels_last(cfg)
+        axes = (1,) if cls.endswith("1D") else (1, 2, 3)
+        f = np.mean if "Average" in cls else np.max
+        return f(x, axis=axes, keepdims=bool(cfg.get("keepdims", False)))
+    raise NotImplementedError(f"no numpy reference for {cls}")
+
+
+def main(argv):
+    if len(argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 64
+    feeds = {}
+    for a in argv[3:]:
+        name, path = a.split("=", 1)
+        feeds[name] = np.load(path).astype(np.float64)
+    with h5py.File(argv[1], "r") as f:
+        cfg = json.loads(f.attrs["model_config"])
+        weights = read_weights(f)
+    model = cfg["config"]
+    values = {}
+    try:
+        if cfg["class_name"] == "Sequential":
+            if len(feeds) != 1:
+                raise ValueError("a Sequential model has one input")
+            x = next(iter(feeds.values()))
+            for layer in model["layers"]:
+                c = layer["config"]
+                if layer["class_name"] == "InputLayer":
+                    continue
+                x = apply(layer["class_name"], c, weights.get(c["name"], []), [x])
+            out = x
+        else:
+            for layer in model["layers"]:
+                name = layer["name"]
+                if layer["class_name"] == "InputLayer":
+                    values[name] = feeds[name]
+                    continue
+                if len(layer["inbound_nodes"]) != 1:
+                    raise NotImplementedError("shared layers")
+                xs = [values[ref[0]] for ref in layer["inbound_nodes"][0]]
+                values[name] = apply(layer["class_name"], layer["config"], weights.get(name, []), xs)
+            outs = model["output_layers"]
+            if len(outs) != 1:
+                raise NotImplementedError("several outputs")
+            out = values[outs[0][0]]
+    except (NotImplementedError, KeyError, ValueError) as e:
+        print(f"keras_numpy_reference: {e}", file=sys.stderr)
+        return 2
+    np.save(argv[2], np.asarray(out, dtype=np.float32))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
