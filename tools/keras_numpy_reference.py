@@ -70,6 +70,111 @@ def channels_last(cfg):
         raise NotImplementedError("data_format channels_first")
 
 
+def conv_pads(in_sizes, kernel, strides, dilation, padding):
+    """Per spatial axis (before, after) and output size of a Keras (TF) convolution."""
+    pads, outs = [], []
+    for n, k, st, d in zip(in_sizes, kernel, strides, dilation):
+        kd = (k - 1) * d + 1
+        if padding == "valid":
+            pads.append((0, 0))
+            outs.append((n - kd) // st + 1)
+        elif padding == "same":  # TF SAME: ceil(n / s) outputs, the odd padding element after
+            o = -(-n // st)
+            total = max((o - 1) * st + kd - n, 0)
+            pads.append((total // 2, total - total // 2))
+            outs.append(o)
+        elif padding == "causal":  # 1D only: (k - 1) * d zeros before
+            pads.append((kd - 1, 0))
+            outs.append((n - 1) // st + 1)
+        else:
+            raise NotImplementedError(f"padding {padding}")
+    return pads, outs
+
+
+def windows(x, kernel, strides, dilation, pads, outs):
+    """Yields (kernel offset, x window) with x window[n, *o, c] = xpad[n, *(o * s + offset * d), c]."""
+    xp = np.pad(x, [(0, 0)] + pads + [(0, 0)])
+    for kk in np.ndindex(*kernel):
+        idx = [slice(None)]
+        for j, st, d, o in zip(kk, strides, dilation, outs):
+            idx.append(slice(j * d, j * d + (o - 1) * st + 1, st))
+        yield kk, xp[tuple(idx) + (slice(None),)]
+
+
+def conv(x, w, cfg, rank, depthwise=False):
+    """Cross-correlation as Keras defines Conv / DepthwiseConv (kernel (*k, in, out) / (*k, in, multiplier))."""
+    channels_last(cfg)
+    if cfg.get("groups", 1) != 1:
+        raise NotImplementedError("groups")
+    kernel = list(w.shape[:rank])
+    strides = sizes(cfg.get("strides", 1), rank)
+    dilation = sizes(cfg.get("dilation_rate", 1), rank)
+    pads, outs = conv_pads(x.shape[1:-1], kernel, strides, dilation, cfg.get("padding", "valid"))
+    c = x.shape[-1]
+    out_ch = c * w.shape[-1] if depthwise else w.shape[-1]
+    y = np.zeros((x.shape[0], *outs, out_ch))
+    for kk, win in windows(x, kernel, strides, dilation, pads, outs):
+        if depthwise:  # output channel c * multiplier + m = input channel c times kernel[..., c, m]
+            y += (win[..., :, None] * w[kk]).reshape(y.shape)
+        else:
+            y += win @ w[kk]
+    return y
+
+
+def conv_transpose(x, w, cfg, rank):
+    """Keras ConvNDTranspose (kernel (*k, out, in)): each input element scatters kernel * x to o * s + k * d,
+    the result cropped to Keras's output length like TF's conv_transpose (the gradient of the SAME/VALID
+    forward convolution of that length)."""
+    channels_last(cfg)
+    kernel = list(w.shape[:rank])
+    strides = sizes(cfg.get("strides", 1), rank)
+    dilation = sizes(cfg.get("dilation_rate", 1), rank)
+    padding = cfg.get("padding", "valid")
+    out_pad = cfg.get("output_padding")
+    out_pad = None if out_pad is None else sizes(out_pad, rank)
+    lengths, before = [], []
+    for a, (n, k, st, d) in enumerate(zip(x.shape[1:-1], kernel, strides, dilation)):
+        kd = (k - 1) * d + 1
+        if out_pad is None:  # Keras deconv_output_length
+            L = n * st if padding == "same" else n * st + max(kd - st, 0)
+        else:
+            L = (n - 1) * st + kd - 2 * (kd // 2 if padding == "same" else 0) + out_pad[a]
+        total = max((n - 1) * st + kd - L, 0) if padding == "same" else 0
+        lengths.append(L)
+        before.append(total // 2)
+    full = [max((n - 1) * st + (k - 1) * d + 1, b + L)
+            for n, k, st, d, b, L in zip(x.shape[1:-1], kernel, strides, dilation, before, lengths)]
+    y = np.zeros((x.shape[0], *full, w.shape[-2]))
+    for kk in np.ndindex(*kernel):
+        idx = [slice(None)]
+        for j, st, d, n in zip(kk, strides, dilation, x.shape[1:-1]):
+            idx.append(slice(j * d, j * d + (n - 1) * st + 1, st))
+        y[tuple(idx) + (slice(None),)] += x @ w[kk].T
+    crop = [slice(None)] + [slice(b, b + L) for b, L in zip(before, lengths)] + [slice(None)]
+    return y[tuple(crop)]
+
+
+def resize_axis(x, axis, out, method):
+    """TF 2 tf.image.resize along one axis (half-pixel centers, no antialiasing), as Keras's Resizing uses it."""
+    n = x.shape[axis]
+    scale = n / out
+    o = np.arange(out)
+    if method == "nearest":  # floor((o + 0.5) * scale), clamped
+        src = np.minimum(np.floor((o + 0.5) * scale).astype(np.int64), n - 1)
+        return np.take(x, src, axis=axis)
+    if method != "bilinear":
+        raise NotImplementedError(f"interpolation {method}")
+    pos = (o + 0.5) * scale - 0.5
+    low_f = np.floor(pos)
+    lerp = pos - low_f
+    low = np.maximum(low_f, 0).astype(np.int64)
+    high = np.minimum(np.ceil(pos), n - 1).astype(np.int64)
+    shape = [1] * x.ndim
+    shape[axis] = out
+    lerp = lerp.reshape(shape)
+    return np.take(x, low, axis=axis) * (1 - lerp) + np.take(x, high, axis=axis) * lerp
+
+
 def apply(cls, cfg, w, xs):
     x = xs[0]
     if cls == "Subtract":  # inputs[0] - inputs[1]
@@ -155,6 +260,38 @@ def apply(cls, cfg, w, xs):
         axes = (1,) if cls.endswith("1D") else (1, 2, 3)
         f = np.mean if "Average" in cls else np.max
         return f(x, axis=axes, keepdims=bool(cfg.get("keepdims", False)))
+    if cls in ("Conv1D", "Conv2D", "Conv3D"):
+        rank = int(cls[4])
+        y = conv(x, w[0], cfg, rank)
+        if cfg.get("use_bias", True):
+            y = y + w[1]
+        return activation(cfg.get("activation"), y)
+    if cls in ("DepthwiseConv1D", "DepthwiseConv2D"):
+        rank = int(cls[13])
+        y = conv(x, w[0], cfg, rank, depthwise=True)
+        if cfg.get("use_bias", True):
+            y = y + w[1]
+        return activation(cfg.get("activation"), y)
+    if cls in ("SeparableConv1D", "SeparableConv2D"):  # depthwise, then a 1x1 pointwise conv, then the bias
+        rank = int(cls[13])
+        y = conv(x, w[0], cfg, rank, depthwise=True)
+        y = y @ w[1].reshape(w[1].shape[-2:])
+        if cfg.get("use_bias", True):
+            y = y + w[2]
+        return activation(cfg.get("activation"), y)
+    if cls in ("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"):
+        rank = int(cls[4])
+        y = conv_transpose(x, w[0], cfg, rank)
+        if cfg.get("use_bias", True):
+            y = y + w[1]
+        return activation(cfg.get("activation"), y)
+    if cls == "Resizing":
+        if cfg.get("crop_to_aspect_ratio") or cfg.get("pad_to_aspect_ratio"):
+            raise NotImplementedError("Resizing crop/pad to aspect ratio")
+        channels_last(cfg)
+        method = cfg.get("interpolation", "bilinear")
+        x = resize_axis(x, 1, cfg["height"], method)
+        return resize_axis(x, 2, cfg["width"], method)
     raise NotImplementedError(f"no numpy reference for {cls}")
 
 

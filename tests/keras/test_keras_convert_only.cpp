@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Layers TensorFlow.js lacks (so no tfjs reference): they must convert to checker-valid ONNX (shape
 // inference included) that onnxruntime runs to finite outputs of the Keras shape, and konnx's engine must
-// agree with onnxruntime (atol 1e-5 + rtol 1e-4). Also the CLI.
+// agree with onnxruntime (atol 1e-5 + rtol 1e-4). Also the CLI. The independent Keras reference for these
+// layers (a numpy transcription of Keras's math) is in test_keras_numpy_reference.cpp.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -146,7 +147,7 @@ TEST(KerasConvertOnly, ConvertsAndRunsInOnnxRuntime) {
         ASSERT_EQ(res[i]["outputs"].size(), 1u);
         EXPECT_TRUE(res[i]["outputs"][0].value("finite", false));
         EXPECT_EQ(res[i]["outputs"][0]["shape"].get<std::vector<int64_t>>(), cs[i].out_shape) << res[i].dump();
-        // No Keras reference here, but konnx's engine must compute what onnxruntime computes.
+        // konnx's engine must compute what onnxruntime computes (the numpy reference: KerasNumpyReference).
         const EngineCheck k = check_konnx_engine(files[i], {1e-4, 1e-3}, {1e-5, 1e-4});
         ASSERT_TRUE(k.error.empty()) << k.error;
         for (const auto& d : k.vs_ort)

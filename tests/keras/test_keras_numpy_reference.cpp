@@ -50,8 +50,9 @@ std::vector<Case> cases() {
     return {
         // ZeroPadding1D: zeros before/after the steps; Cropping1D: drops steps; UpSampling1D: repeats each step;
         // UnitNormalization: x / sqrt(max(sum(x^2), 1e-12)) (the padded all-zero steps exercise the clamp).
-        {"pad_crop_upsample_unitnorm_1d", "numpy transcription of Keras's ZeroPadding1D, Cropping1D, "
-                                          "UpSampling1D and UnitNormalization math",
+        {"pad_crop_upsample_unitnorm_1d",
+         "numpy transcription of Keras's ZeroPadding1D, Cropping1D, "
+         "UpSampling1D and UnitNormalization math",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"ZeroPadding1D","config":{"name":"zp","batch_input_shape":[null,4,3],"padding":[1,2]}},
             {"class_name":"Cropping1D","config":{"name":"cr","cropping":[0,1]}},
@@ -62,8 +63,9 @@ std::vector<Case> cases() {
         // ZeroPadding3D / Cropping3D with per-axis (before, after), UpSampling3D (nearest: repeat), then
         // GroupNormalization: per sample and group, mean and biased variance over (spatial, channels in group),
         // (x - mean) / sqrt(var + epsilon), times gamma plus beta per channel.
-        {"pad_crop_upsample_groupnorm_3d", "numpy transcription of Keras's ZeroPadding3D, Cropping3D, "
-                                           "UpSampling3D and GroupNormalization math",
+        {"pad_crop_upsample_groupnorm_3d",
+         "numpy transcription of Keras's ZeroPadding3D, Cropping3D, "
+         "UpSampling3D and GroupNormalization math",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"ZeroPadding3D","config":{"name":"zp","batch_input_shape":[null,2,3,4,4],
               "padding":[[1,0],[0,2],[1,1]]}},
@@ -73,8 +75,9 @@ std::vector<Case> cases() {
          {weights("gn", {{4}, {4}})},
          {2, 4, 4, 12, 4}},
         // GlobalMax/AveragePooling3D: max / mean over the three spatial axes; Subtract: inputs[0] - inputs[1].
-        {"global_pool_3d_subtract", "numpy transcription of Keras's GlobalMaxPooling3D, GlobalAveragePooling3D "
-                                    "and Subtract math",
+        {"global_pool_3d_subtract",
+         "numpy transcription of Keras's GlobalMaxPooling3D, GlobalAveragePooling3D "
+         "and Subtract math",
          R"({"class_name":"Model","config":{"name":"m","layers":[
             {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,2,3,4,5]},
              "inbound_nodes":[]},
@@ -87,7 +90,8 @@ std::vector<Case> cases() {
          {},
          {2, 1, 1, 1, 5}},
         // Normalization: (x - mean) / max(sqrt(variance), 1e-7) along the last axis.
-        {"normalization", "numpy transcription of Keras's Normalization math",
+        {"normalization",
+         "numpy transcription of Keras's Normalization math",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"Normalization","config":{"name":"n","batch_input_shape":[null,4,3],"axis":-1}}]}})",
          {KerasWeights{"n",
@@ -96,13 +100,15 @@ std::vector<Case> cases() {
                         Tensor::from_vector<float>({}, {10})}}},
          {2, 4, 3}},
         // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
-        {"einsum_dense", "numpy transcription of Keras's EinsumDense math (np.einsum)",
+        {"einsum_dense",
+         "numpy transcription of Keras's EinsumDense math (np.einsum)",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],"equation":"abc,cd->abd",
               "output_shape":[null,3],"bias_axes":"d","activation":"relu"}}]}})",
          {weights("ed", {{5, 3}, {3}})},
          {2, 4, 3}},
-        {"einsum_dense_two_axes", "numpy transcription of Keras's EinsumDense math (np.einsum)",
+        {"einsum_dense_two_axes",
+         "numpy transcription of Keras's EinsumDense math (np.einsum)",
          R"({"class_name":"Sequential","config":{"name":"s","layers":[
             {"class_name":"EinsumDense","config":{"name":"ed","batch_input_shape":[null,4,5],
               "equation":"abc,cde->abde","output_shape":[null,2,3],"bias_axes":"de"}}]}})",
@@ -110,7 +116,8 @@ std::vector<Case> cases() {
          {2, 4, 2, 3}},
         // CategoryEncoding: multi_hot marks the tokens present in each sample, count counts them (8 ids of 6
         // tokens: some repeat, so the two modes differ).
-        {"category_encoding", "numpy transcription of Keras's CategoryEncoding math (multi_hot, count)",
+        {"category_encoding",
+         "numpy transcription of Keras's CategoryEncoding math (multi_hot, count)",
          R"({"class_name":"Model","config":{"name":"m","layers":[
             {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,8]},"inbound_nodes":[]},
             {"name":"mh","class_name":"CategoryEncoding","config":{"name":"mh","num_tokens":6,"output_mode":"multi_hot"},
@@ -122,6 +129,62 @@ std::vector<Case> cases() {
            "input_layers":[["ids",0,0]],"output_layers":[["cat",0,0]]}})",
          {},
          {2, 12}},
+        // Conv1D (causal, dilated), DepthwiseConv1D, SeparableConv1D (depthwise then 1x1 pointwise) and
+        // Conv1DTranspose (output_padding): cross-correlation / its transpose as Keras (TF) defines them, SAME
+        // padding with the odd element after, transposed outputs cropped to Keras's output length.
+        {"conv1d_family",
+         "numpy transcription of Keras's Conv1D (causal), DepthwiseConv1D, SeparableConv1D and "
+         "Conv1DTranspose math",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Conv1D","config":{"name":"c","batch_input_shape":[null,7,3],"filters":4,"kernel_size":3,
+              "padding":"causal","dilation_rate":2}},
+            {"class_name":"DepthwiseConv1D","config":{"name":"dw","kernel_size":2,"depth_multiplier":2,
+              "padding":"same"}},
+            {"class_name":"SeparableConv1D","config":{"name":"sep","filters":2,"kernel_size":3,"padding":"same",
+              "strides":2,"depth_multiplier":2}},
+            {"class_name":"Conv1DTranspose","config":{"name":"ct","filters":3,"kernel_size":3,"strides":2,
+              "padding":"same","output_padding":1}}]}})",
+         {weights("c", {{3, 3, 4}, {4}}), weights("dw", {{2, 4, 2}, {8}}), weights("sep", {{3, 8, 2}, {1, 16, 2}, {2}}),
+          weights("ct", {{3, 3, 2}, {3}})},
+         {2, 8, 3}},
+        {"conv_transpose_3d",
+         "numpy transcription of Keras's Conv3DTranspose math",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Conv3DTranspose","config":{"name":"ct","batch_input_shape":[null,2,3,2,2],"filters":2,
+              "kernel_size":[2,3,3],"strides":[2,1,2],"padding":"same"}},
+            {"class_name":"Conv3DTranspose","config":{"name":"ct2","filters":2,"kernel_size":2,"strides":2,
+              "padding":"valid"}}]}})",
+         {weights("ct", {{2, 3, 3, 2, 2}, {2}}), weights("ct2", {{2, 2, 2, 2, 2}, {2}})},
+         {2, 8, 6, 8, 2}},
+        // Resizing: TF 2's tf.image.resize (half-pixel centers, no antialiasing): bilinear samples
+        // (o + 0.5) * in / out - 0.5 between its clamped neighbours; nearest takes floor((o + 0.5) * in / out).
+        // Height 6 -> 3 puts nearest exactly halfway between two pixels (ties go to the later one).
+        {"resizing_up",
+         "numpy transcription of Keras's Resizing math (TF 2 tf.image.resize, half-pixel)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,5,5,3]},"inbound_nodes":[]},
+            {"name":"rz","class_name":"Resizing","config":{"name":"rz","height":8,"width":6,"interpolation":"bilinear"},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"rn","class_name":"Resizing","config":{"name":"rn","height":8,"width":6,"interpolation":"nearest"},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["rz",0,0,{}],["rn",0,0,{}]]]}],
+           "input_layers":[["a",0,0]],"output_layers":[["cat",0,0]]}})",
+         {},
+         {2, 8, 6, 6}},
+        {"resizing_down",
+         "numpy transcription of Keras's Resizing math (TF 2 tf.image.resize, half-pixel)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,6,5,2]},"inbound_nodes":[]},
+            {"name":"rz","class_name":"Resizing","config":{"name":"rz","height":3,"width":4,"interpolation":"bilinear"},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"rn","class_name":"Resizing","config":{"name":"rn","height":3,"width":4,"interpolation":"nearest"},
+             "inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["rz",0,0,{}],["rn",0,0,{}]]]}],
+           "input_layers":[["a",0,0]],"output_layers":[["cat",0,0]]}})",
+         {},
+         {2, 3, 4, 4}},
     };
 }
 
@@ -135,7 +198,8 @@ std::string numpy_unavailable_reason() {
 // |got - ref| <= atol + rtol |ref| everywhere; "" or the first violation.
 std::string compare(const Tensor& got, const Tensor& ref, double atol, double rtol) {
     if (got.dtype() != DType::kFloat32) return "not float32";
-    if (got.shape() != ref.shape()) return "shape " + shape_str(got.shape()) + " vs reference " + shape_str(ref.shape());
+    if (got.shape() != ref.shape())
+        return "shape " + shape_str(got.shape()) + " vs reference " + shape_str(ref.shape());
     const auto a = got.span<const float>();
     const auto b = ref.span<const float>();
     for (std::size_t i = 0; i < a.size(); ++i) {
