@@ -129,6 +129,16 @@ std::vector<Case> cases() {
            "input_layers":[["ids",0,0]],"output_layers":[["cat",0,0]]}})",
          {},
          {2, 12}},
+        // CategoryEncoding one_hot: one vector per id, the ids' trailing axis of size 1 dropped.
+        {"category_encoding_one_hot",
+         "numpy transcription of Keras's CategoryEncoding math (one_hot)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,1]},"inbound_nodes":[]},
+            {"name":"oh","class_name":"CategoryEncoding","config":{"name":"oh","num_tokens":5,"output_mode":"one_hot"},
+             "inbound_nodes":[[["ids",0,0,{}]]]}],
+           "input_layers":[["ids",0,0]],"output_layers":[["oh",0,0]]}})",
+         {},
+         {2, 5}},
         // Conv1D (causal, dilated), DepthwiseConv1D, SeparableConv1D (depthwise then 1x1 pointwise) and
         // Conv1DTranspose (output_padding): cross-correlation / its transpose as Keras (TF) defines them, SAME
         // padding with the odd element after, transposed outputs cropped to Keras's output length.
