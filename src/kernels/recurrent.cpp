@@ -10,8 +10,14 @@
 #include <bit>
 #include <cstring>
 
-// One clone per ISA level, chosen by the dynamic loader (ifunc) from the CPU at hand.
+// One clone per ISA level, chosen by the dynamic loader (ifunc) from the CPU at hand. Not in sanitizer
+// builds: the ifunc resolvers run during relocation, before the sanitizer runtime is initialized, and
+// their instrumentation crashes there (TSan: SIGSEGV in __tsan_func_entry).
+#if defined(KONNX_SANITIZED)
+#define KONNX_VECTOR_CLONES
+#else
 #define KONNX_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
 
 namespace konnx::kernels {
 namespace {
