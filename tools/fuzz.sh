@@ -72,7 +72,7 @@ run)
     # First stack frame of each sanitizer report that is not the sanitizer/libFuzzer runtime or libc.
     first_frames() {
         awk '/^==[0-9]+==ERROR|^SUMMARY: UndefinedBehaviorSanitizer|runtime error:/ {want = 1; next}
-             want && /^ *#[0-9]+ / && !/__interceptor|__asan|__sanitizer|__lsan|__ubsan|fuzzer::|libc\.so|malloc|free|operator (new|delete)|strdup|memcpy|memmove/ {
+             want && /^ *#[0-9]+ 0x/ && !/__interceptor|__asan|__sanitizer|__lsan|__ubsan|fuzzer::|libc\.so|malloc|free|operator (new|delete)|strdup|memcpy|memmove/ {
                  print (/libhdf5/ ? "libhdf5" : "konnx"); want = 0 }'
     }
     blamed=$(first_frames <"$log")
@@ -80,7 +80,7 @@ run)
         # Fork mode keeps the jobs' stack traces out of the log: replay each crash kept by this run alone.
         # (Some do not reproduce alone: they depend on libhdf5 state left by earlier inputs of their job.)
         while read -r crash; do
-            blamed+=$'\n'$(timeout 120 "$bin/fuzz_$target" -malloc_limit_mb=1048576 "$crash" 2>&1 | first_frames)
+            blamed+=$'\n'$(timeout 120 "$bin/fuzz_$target" -malloc_limit_mb=1048576 "$crash" 2>&1 | first_frames || true)
         done < <(find "$b/fuzz-artifacts" -name "$target-crash-*" -newer "$b/fuzz-corpus/$target.start" 2>/dev/null)
     fi
     hdf5_crashes=$(grep -c '^libhdf5$' <<<"$blamed" || true)
