@@ -72,7 +72,7 @@ run)
     # First stack frame of each sanitizer report that is not the sanitizer/libFuzzer runtime or libc.
     first_frames() {
         awk '/^==[0-9]+==ERROR|^SUMMARY: UndefinedBehaviorSanitizer|runtime error:/ {want = 1; next}
-             want && /^ *#[0-9]+ 0x/ && !/__interceptor|__asan|__sanitizer|__lsan|__ubsan|fuzzer::|libc\.so|malloc|free|operator (new|delete)| in (str|mem|wcs)[a-z]* \(/ {
+             want && /^ *#[0-9]+ 0x/ && !/__interceptor|__asan|__sanitizer|__lsan|__ubsan|fuzzer::|libc\.so|malloc|free|operator (new|delete)| in (str|mem|wcs)[a-z]* \(|sysdeps/ {
                  print (/libhdf5/ ? "libhdf5" : "konnx"); want = 0 }'
     }
     blamed=$(first_frames <"$log")
