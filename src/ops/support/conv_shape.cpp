@@ -5,12 +5,11 @@
 
 namespace konnx::ops {
 
-ConvShape conv_shape(const NodeContext& ctx) {
-    const Shape& x = ctx.input_shape(0);
-    const Shape& w = ctx.input_shape(1);
+ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t w_input) {
+    const Shape& x = ctx.input_shape(x_input);
+    const Shape& w = ctx.input_shape(w_input);
     const std::vector<int64_t> in = spatial_dims(ctx, x, "input X");
     ctx.check(w.size() == x.size(), "W must have the rank of X (", x.size(), "), got ", shape_str(w));
-    ctx.check(ctx.input_dtype(1) == ctx.input_dtype(0), "W and X have different types");
     ConvShape s;
     s.batch = x[0];
     s.in_channels = x[1];
@@ -27,12 +26,18 @@ ConvShape conv_shape(const NodeContext& ctx) {
         ctx.check(k >= 1, "W has an empty kernel: ", shape_str(w));
     if (ctx.has_attr("kernel_shape"))
         ctx.check(ctx.attr_ints("kernel_shape") == kernel, "kernel_shape disagrees with W ", shape_str(w));
+    s.window = make_window(ctx, WindowKind::kConv, in, kernel);
+    return s;
+}
+
+ConvShape conv_shape(const NodeContext& ctx) {
+    ctx.check(ctx.input_dtype(1) == ctx.input_dtype(0), "W and X have different types");
+    ConvShape s = conv_geometry(ctx, 0, 1);
     if (ctx.has_input(2)) {
         ctx.check(ctx.input_shape(2) == Shape{s.out_channels}, "B must be [", s.out_channels, "], got ",
                   shape_str(ctx.input_shape(2)));
         ctx.check(ctx.input_dtype(2) == ctx.input_dtype(0), "B and X have different types");
     }
-    s.window = make_window(ctx, WindowKind::kConv, in, kernel);
     return s;
 }
 

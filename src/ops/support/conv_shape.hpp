@@ -16,6 +16,9 @@ struct ConvShape {
 /// Checks a Conv-like node (inputs X [N, C, spatial...], W, optional B; Conv's attributes) and
 /// computes its window.
 ConvShape conv_shape(const NodeContext& ctx);
+/// The window geometry of X (input `x_input`) convolved with W (`w_input`), checked: rank, groups, kernel,
+/// kernel_shape, pads/strides/dilations. Shared by Conv, FusedConv and the integer convolutions.
+ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t w_input);
 
 /// oneDNN parameters for the convolution (plain layouts, no post-ops).
 kernels::onednn::ConvParams onednn_conv_params(const ConvShape& s, bool has_bias);

@@ -4,6 +4,7 @@
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
+#include "ops/support/conv_shape.hpp"
 
 namespace konnx::ops {
 
@@ -45,27 +46,13 @@ void store_quantized(Tensor& out, int64_t i, double v, double zero_point) {
 }
 
 IntConvShape int_conv_shape(const NodeContext& ctx, std::size_t x_input, std::size_t w_input) {
-    const Shape& x = ctx.input_shape(x_input);
-    const Shape& w = ctx.input_shape(w_input);
-    const std::vector<int64_t> in = spatial_dims(ctx, x, "input x");
-    ctx.check(w.size() == x.size(), "w must have the rank of x (", x.size(), "), got ", shape_str(w));
+    const ConvShape g = conv_geometry(ctx, x_input, w_input);
     IntConvShape s;
-    s.batch = x[0];
-    s.in_channels = x[1];
-    s.out_channels = w[0];
-    s.groups = ctx.attr_int("group", 1);
-    ctx.check(s.groups >= 1 && s.groups <= std::max<int64_t>(s.in_channels, 1) && s.in_channels % s.groups == 0 &&
-                  s.out_channels % s.groups == 0,
-              "group ", s.groups, " must divide the input channels (", s.in_channels, ") and w's first dim (",
-              s.out_channels, ")");
-    ctx.check(w[1] == s.in_channels / s.groups, "w ", shape_str(w), " does not match ", s.in_channels,
-              " input channels in ", s.groups, " groups");
-    const std::vector<int64_t> kernel(w.begin() + 2, w.end());
-    for (int64_t k : kernel)
-        ctx.check(k >= 1, "w has an empty kernel: ", shape_str(w));
-    if (ctx.has_attr("kernel_shape"))
-        ctx.check(ctx.attr_ints("kernel_shape") == kernel, "kernel_shape disagrees with w ", shape_str(w));
-    s.window = make_window(ctx, WindowKind::kConv, in, kernel);
+    s.batch = g.batch;
+    s.in_channels = g.in_channels;
+    s.out_channels = g.out_channels;
+    s.groups = g.groups;
+    s.window = g.window;
     s.out = {s.batch, s.out_channels};
     for (int64_t d : s.window.model_dims(s.window.out))
         s.out.push_back(d);
