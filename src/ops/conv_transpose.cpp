@@ -10,6 +10,7 @@
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
 #include "kernels/onednn/conv.hpp"
+#include "ops/support/conv_shape.hpp"
 #include "ops/support/nn_window.hpp"
 
 namespace konnx::ops {
@@ -35,16 +36,8 @@ DeconvShape deconv_shape(const NodeContext& ctx) {
     ctx.check(w[0] == s.in_channels, "W ", shape_str(w), " must start with the input channels (", s.in_channels, ")");
     s.out_channels = w[1] * s.groups;  // both are bounded by real tensor sizes: no overflow
     checked_numel(Shape{w[1], s.groups});
-    const std::vector<int64_t> kernel(w.begin() + 2, w.end());
-    for (int64_t k : kernel)
-        ctx.check(k >= 1, "W has an empty kernel: ", shape_str(w));
-    if (ctx.has_attr("kernel_shape"))
-        ctx.check(ctx.attr_ints("kernel_shape") == kernel, "kernel_shape disagrees with W ", shape_str(w));
-    if (ctx.has_input(2)) {
-        ctx.check(ctx.input_shape(2) == Shape{s.out_channels}, "B must be [", s.out_channels, "], got ",
-                  shape_str(ctx.input_shape(2)));
-        ctx.check(ctx.input_dtype(2) == ctx.input_dtype(0), "B and X have different types");
-    }
+    const std::vector<int64_t> kernel = checked_kernel(ctx, w);
+    check_conv_bias(ctx, s.out_channels);
     s.window = make_window(ctx, WindowKind::kConvTranspose, in, kernel);
     return s;
 }

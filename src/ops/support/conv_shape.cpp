@@ -5,6 +5,22 @@
 
 namespace konnx::ops {
 
+std::vector<int64_t> checked_kernel(const NodeContext& ctx, const Shape& w) {
+    const std::vector<int64_t> kernel(w.begin() + 2, w.end());
+    for (int64_t k : kernel)
+        ctx.check(k >= 1, "W has an empty kernel: ", shape_str(w));
+    if (ctx.has_attr("kernel_shape"))
+        ctx.check(ctx.attr_ints("kernel_shape") == kernel, "kernel_shape disagrees with W ", shape_str(w));
+    return kernel;
+}
+
+void check_conv_bias(const NodeContext& ctx, int64_t out_channels) {
+    if (!ctx.has_input(2)) return;
+    ctx.check(ctx.input_shape(2) == Shape{out_channels}, "B must be [", out_channels, "], got ",
+              shape_str(ctx.input_shape(2)));
+    ctx.check(ctx.input_dtype(2) == ctx.input_dtype(0), "B and X have different types");
+}
+
 ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t w_input) {
     const Shape& x = ctx.input_shape(x_input);
     const Shape& w = ctx.input_shape(w_input);
@@ -21,11 +37,7 @@ ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t
               s.out_channels, ")");
     ctx.check(w[1] == s.in_channels / s.groups, "W ", shape_str(w), " does not match ", s.in_channels,
               " input channels in ", s.groups, " groups");
-    const std::vector<int64_t> kernel(w.begin() + 2, w.end());
-    for (int64_t k : kernel)
-        ctx.check(k >= 1, "W has an empty kernel: ", shape_str(w));
-    if (ctx.has_attr("kernel_shape"))
-        ctx.check(ctx.attr_ints("kernel_shape") == kernel, "kernel_shape disagrees with W ", shape_str(w));
+    const std::vector<int64_t> kernel = checked_kernel(ctx, w);
     s.window = make_window(ctx, WindowKind::kConv, in, kernel);
     return s;
 }
@@ -33,11 +45,7 @@ ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t
 ConvShape conv_shape(const NodeContext& ctx) {
     ctx.check(ctx.input_dtype(1) == ctx.input_dtype(0), "W and X have different types");
     ConvShape s = conv_geometry(ctx, 0, 1);
-    if (ctx.has_input(2)) {
-        ctx.check(ctx.input_shape(2) == Shape{s.out_channels}, "B must be [", s.out_channels, "], got ",
-                  shape_str(ctx.input_shape(2)));
-        ctx.check(ctx.input_dtype(2) == ctx.input_dtype(0), "B and X have different types");
-    }
+    check_conv_bias(ctx, s.out_channels);
     return s;
 }
 

@@ -16,6 +16,10 @@ struct ConvShape {
 /// Checks a Conv-like node (inputs X [N, C, spatial...], W, optional B; Conv's attributes) and
 /// computes its window.
 ConvShape conv_shape(const NodeContext& ctx);
+/// W's spatial kernel dims (after [out, in] or [in, out]), each >= 1 and equal to `kernel_shape` when given.
+std::vector<int64_t> checked_kernel(const NodeContext& ctx, const Shape& w);
+/// Optional input 2 (B) is [out_channels] of X's dtype.
+void check_conv_bias(const NodeContext& ctx, int64_t out_channels);
 /// The window geometry of X (input `x_input`) convolved with W (`w_input`), checked: rank, groups, kernel,
 /// kernel_shape, pads/strides/dilations. Shared by Conv, FusedConv and the integer convolutions.
 ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t w_input);
