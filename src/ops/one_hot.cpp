@@ -3,8 +3,10 @@
 // (default -1 = last); out = values[1] where the index matches, values[0] elsewhere. Negative indices
 // count from depth (opset 11); indices out of [-depth, depth) give an all-off row. Any numeric index/depth type.
 #include <cmath>
+#include <limits>
 
 #include "core/half.hpp"
+#include "core/saturate.hpp"
 #include "ops/support/tensor_common.hpp"
 
 namespace konnx::ops {
@@ -23,6 +25,11 @@ int64_t depth_of(const NodeContext& ctx) {
     const double v = scalar_value(d);
     ctx.check(v >= 1 && v < static_cast<double>(kMaxElements), "invalid depth ", v);
     return static_cast<int64_t>(v);
+}
+
+// A float index as an integer; NaN, inf and 1e30 (undefined to convert directly) land outside any depth.
+int64_t float_index(double v) {
+    return std::isnan(v) ? std::numeric_limits<int64_t>::min() : saturate_cast<int64_t>(v);
 }
 
 void infer(InferContext& ctx) {
@@ -50,11 +57,14 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         std::vector<int64_t> idx(static_cast<std::size_t>(indices.numel()));
         if (indices.dtype() == DType::kFloat16) {
             for (std::size_t i = 0; i < idx.size(); ++i)
-                idx[i] = static_cast<int64_t>(to_float(indices.data<Float16>()[i]));
+                idx[i] = float_index(to_float(indices.data<Float16>()[i]));
         } else {
             dispatch_list(NumericTypes{}, indices.dtype(), [&]<class T>() {
                 for (std::size_t i = 0; i < idx.size(); ++i)
-                    idx[i] = static_cast<int64_t>(indices.data<T>()[i]);
+                    if constexpr (std::is_floating_point_v<T>)
+                        idx[i] = float_index(indices.data<T>()[i]);
+                    else
+                        idx[i] = static_cast<int64_t>(indices.data<T>()[i]);
             });
         }
         dispatch_by_size(dtype_size(r.out(0).dtype()), [&]<class T>() {

@@ -19,7 +19,7 @@ int64_t range_length(const NodeContext& ctx, const Tensor& start, const Tensor& 
         ctx.check(d != 0, "delta must not be 0");
         const double count = std::ceil((l - s) / d);
         ctx.check(std::isfinite(count) && count < static_cast<double>(kMaxElements), "range is too long");
-        n = std::max<int64_t>(0, static_cast<int64_t>(count));
+        n = count > 0 ? static_cast<int64_t>(count) : 0;  // a huge negative count is an empty range
     });
     return n;
 }

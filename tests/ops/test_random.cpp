@@ -2,6 +2,7 @@
 // Random ops: the ONNX node tests compare Bernoulli draws made by NumPy's generator, which konnx does not
 // reproduce, so these check what is specified: shapes, dtypes, ranges, seeded repeatability, p = 0 / 1, and
 // that unseeded nodes are not folded into constants (two runs differ).
+#include <limits>
 #include <set>
 
 #include "support/test_support.hpp"
@@ -25,6 +26,22 @@ TEST(RandomUniform, ShapeDtypeRangeAndSeed) {
         EXPECT_LT(v, 3.f);
     }
     EXPECT_TRUE(test::tensors_close(a, b, 0, 0));  // same seed, same values
+}
+
+TEST(RandomUniform, AnyFloatSeedRepeats) {
+    // The seed is a float attribute: 1e30, inf and NaN (fuzz_onnx found that converting 1e30 to an integer
+    // was undefined behaviour) must still seed repeatably, and differently from each other.
+    std::vector<Tensor> draws;
+    for (float seed : {1e30f, std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN(), 3.f}) {
+        const std::vector<std::pair<std::string, Attribute>> attrs = {{"shape", Attribute::of_ints({32})},
+                                                                      {"seed", Attribute::of_float(seed)}};
+        const Tensor a = test::run_single_node("RandomUniform", {}, 1, attrs, 13)[0];
+        const Tensor b = test::run_single_node("RandomUniform", {}, 1, attrs, 13)[0];
+        EXPECT_TRUE(test::tensors_close(a, b, 0, 0)) << "seed " << seed;
+        for (const Tensor& earlier : draws)
+            EXPECT_FALSE(test::tensors_close(a, earlier, 0, 0)) << "seed " << seed;
+        draws.push_back(a);
+    }
 }
 
 TEST(RandomUniform, UnseededRunsDiffer) {

@@ -3,6 +3,8 @@
 // formulas (also PyTorch's interpolate results), and invalid parameters.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "ops/tensor_test_util.hpp"
 
 using namespace konnx;
@@ -48,4 +50,8 @@ TEST(Resize, RejectsBadParameters) {
     EXPECT_THROW(run_with_constants("Resize", {x, Tensor(), f32({2}, {1, -1})}, 1), Error);
     EXPECT_THROW(run_with_constants("Resize", {x, Tensor(), f32({2}, {1, 2})}, 1, {{"mode", str_attr("bogus")}}),
                  Error);
+    // Scales whose output extent is not an int64 (inf, 1e30) are errors, not undefined conversions.
+    const float inf = std::numeric_limits<float>::infinity();
+    EXPECT_THROW(run_with_constants("Resize", {x, Tensor(), f32({2}, {1, inf})}, 1), Error);
+    EXPECT_THROW(run_with_constants("Resize", {x, Tensor(), f32({2}, {1, 1e30f})}, 1), Error);
 }

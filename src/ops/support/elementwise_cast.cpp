@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The conversion kernel shared by Cast and CastLike: one loop per (from, to) pair of element types.
-#include <limits>
-
+#include "core/saturate.hpp"
 #include "ops/support/elementwise_math.hpp"
 
 namespace konnx::ops {
@@ -20,10 +19,7 @@ To convert(From x) {
     } else if constexpr (std::is_same_v<To, bool>) {
         return x != From(0);
     } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
-        if (!(x == x)) return To(0);
-        if (x <= static_cast<From>(std::numeric_limits<To>::lowest())) return std::numeric_limits<To>::lowest();
-        if (x >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
-        return static_cast<To>(x);
+        return saturate_cast<To>(x);
     } else {
         return static_cast<To>(x);
     }

@@ -5,6 +5,8 @@
 // These ops are registered foldable=false: they must not become constants at plan time.
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <random>
 
@@ -27,8 +29,7 @@ inline DType random_dtype(const NodeContext& ctx, DType fallback, bool any = fal
 class RandomSource {
 public:
     explicit RandomSource(const NodeContext& ctx)
-        : seeded_(ctx.has_attr("seed")),
-          seed_(static_cast<uint64_t>(static_cast<int64_t>(ctx.attr_float("seed", 0)))) {}
+        : seeded_(ctx.has_attr("seed")), seed_(seed_bits(ctx.attr_float("seed", 0))) {}
     std::mt19937_64 engine() const {
         if (seeded_) return std::mt19937_64(seed_);
         thread_local std::mt19937_64 seeder{std::random_device{}()};
@@ -36,6 +37,13 @@ public:
     }
 
 private:
+    // The seed is a float attribute; a whole value in int64 range seeds as that integer, anything else
+    // (NaN, inf, 1e30: converting those to an integer is undefined) by its bit pattern.
+    static uint64_t seed_bits(double seed) {
+        if (std::isfinite(seed) && std::fabs(seed) < 9.2e18) return static_cast<uint64_t>(static_cast<int64_t>(seed));
+        return std::bit_cast<uint64_t>(seed);
+    }
+
     bool seeded_;
     uint64_t seed_;
 };

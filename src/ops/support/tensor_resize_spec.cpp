@@ -22,6 +22,14 @@ std::vector<double> float_values(const Tensor& t) {
     return v;
 }
 
+// floor(extent * scale), checked: a scale of 1e30 or inf must be an error, not an undefined conversion.
+int64_t scaled_extent(const NodeContext& ctx, int64_t extent, double scale) {
+    ctx.check(scale > 0 && std::isfinite(scale), "scales must be positive and finite, got ", scale);
+    const double out = std::floor(static_cast<double>(extent) * scale);
+    ctx.check(out < 0x1p62, "scale ", scale, " makes an output extent of ", out);
+    return static_cast<int64_t>(out);
+}
+
 }  // namespace
 
 ResizeSpec resize_spec(const NodeContext& ctx, bool upsample) {
@@ -51,8 +59,7 @@ ResizeSpec resize_spec(const NodeContext& ctx, bool upsample) {
         ctx.check(spec.scales.size() == rank, "scales has ", spec.scales.size(), " entries for rank ", rank);
         spec.out = in;
         for (std::size_t d = 0; d < rank; ++d) {
-            ctx.check(spec.scales[d] > 0, "scales must be positive");
-            spec.out[d] = static_cast<int64_t>(std::floor(static_cast<double>(in[d]) * spec.scales[d]));
+            spec.out[d] = scaled_extent(ctx, in[d], spec.scales[d]);
         }
         checked_numel(spec.out);
         return spec;
@@ -102,8 +109,7 @@ ResizeSpec resize_spec(const NodeContext& ctx, bool upsample) {
         ctx.check(!(ctx.has_input(3) && ctx.require_value(3).numel() > 0), "scales and sizes are both given");
         spec.scales = scales;
         for (std::size_t d = 0; d < rank; ++d) {
-            ctx.check(scales[d] > 0, "scales must be positive");
-            spec.out[d] = static_cast<int64_t>(std::floor(static_cast<double>(in[d]) * scales[d]));
+            spec.out[d] = scaled_extent(ctx, in[d], scales[d]);
         }
     } else {
         ctx.check(ctx.has_input(3), "needs scales or sizes");
