@@ -19,6 +19,10 @@
 // Reorder(X) -> Y                                               (src/ops/reorder.cpp)
 //   The same 2-D NCHW tensor in another layout. Attributes: from_layout, to_layout (as above) and
 //   channels (the logical C, needed to read a non-plain tensor).
+//
+// LayoutGlobalAveragePool(X) -> Y                       (src/ops/layout_global_average_pool.cpp)
+//   GlobalAveragePool of a 2-D tensor stored in x_layout (as above; channels = the logical C): Y is
+//   [N, C, 1, 1], plain (the same bytes in every layout).
 #pragma once
 
 namespace konnx::graph {

@@ -4,11 +4,13 @@
 // Opsets 1-6 had a `broadcast` attribute (0 = C must already be [M, N]); broadcasting whenever C's
 // shape allows gives the same result on every valid model, so the attribute is ignored.
 // float32 runs on oneDNN matmul at optimization level 2: a constant B is scaled by alpha and reordered
-// once, a constant C is scaled by beta and becomes the bias; other cases add beta * C afterwards.
+// once, a constant C is scaled by beta and becomes the bias; other cases add beta * C afterwards. With
+// a constant B and at most 4 rows in A (batch 1) it runs on kernels::PackedDense instead.
 #include <vector>
 
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
+#include "kernels/dense.hpp"
 #include "kernels/onednn/matmul.hpp"
 #include "ops/support/elementwise.hpp"
 
@@ -133,9 +135,29 @@ std::unique_ptr<Kernel> make_onednn(const KernelInit& init, const GemmShape& s) 
                                         c_in_primitive && !c, has_c && !c_in_primitive);
 }
 
+// A few rows times a constant B (a classifier at batch 1): the bandwidth-bound product of kernels/dense.
+std::unique_ptr<Kernel> make_dense(const KernelInit& init, const GemmShape& s) {
+    struct DenseGemm final : Kernel {
+        kernels::PackedDense dense;
+        GemmShape s;
+        DenseGemm(const float* b, const GemmShape& shape)
+            : dense(b, shape.k, shape.n, shape.trans_b, shape.alpha), s(shape) {}
+        void run(const KernelRun& r) const override {
+            dense.run(r.in(0).data<float>(), s.m, r.out(0).data<float>());
+            if (r.has_in(2) && s.beta != 0) add_c<float>(s, r.in(2).data<float>(), r.out(0).data<float>());
+        }
+    };
+    return std::make_unique<DenseGemm>(init.input_value(1)->data<float>(), s);
+}
+
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const GemmShape s = gemm_shape(init);
-    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.m > 0 && s.k > 0 && s.n > 0) {
+    const bool fp32 = init.input_dtype(0) == DType::kFloat32;
+    // A^T of one row is the same buffer as A, so transA only matters from two rows on.
+    if (init.optimized() && fp32 && init.input_value(1) && s.m >= 1 && s.m <= kernels::PackedDense::kMaxRows &&
+        (!s.trans_a || s.m == 1) && s.k > 0 && s.n > 0)
+        return make_dense(init, s);
+    if (init.optimized() && fp32 && s.m > 0 && s.k > 0 && s.n > 0) {
         try {
             return make_onednn(init, s);
         } catch (const dnnl::error&) {

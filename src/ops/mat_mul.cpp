@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // MatMul (ONNX opsets 1, 9, 13): numpy matmul. 1-D A is [1, K] with that dim dropped from the result,
 // 1-D B is [K, 1] likewise; batch dims (all but the last two) broadcast numpy-style.
-// float32 runs on oneDNN matmul at optimization level 2 (a constant B is reordered once at plan time);
+// float32 runs on oneDNN matmul at optimization level 2 (a constant B is reordered once at plan time),
+// or on kernels::PackedDense when B is a constant matrix and A has at most 4 rows in all (batch 1);
 // other types and level 0 use the reference loop.
 #include "core/dispatch.hpp"
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
+#include "kernels/dense.hpp"
 #include "kernels/onednn/matmul.hpp"
 #include "ops/support/op.hpp"
 
@@ -82,6 +84,15 @@ void matmul_reference(const MatMulShape& s, const T* a, const T* b, T* y) {
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const MatMulShape s = matmul_shape(init);
+    // A constant 2-D B and at most 4 rows in all of A (a Dense layer at batch 1): kernels::PackedDense.
+    const Tensor* b = init.input_value(1);
+    const int64_t rows = s.k > 0 ? product(s.a) / s.k : 0;
+    if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && b && b->rank() == 2 && rows >= 1 &&
+        rows <= kernels::PackedDense::kMaxRows && s.k > 0 && s.n > 0) {
+        return make_kernel(
+            [dense = std::make_shared<kernels::PackedDense>(b->data<float>(), s.k, s.n, false),
+             rows](const KernelRun& r) { dense->run(r.in(0).data<float>(), rows, r.out(0).data<float>()); });
+    }
     if (init.optimized() && init.input_dtype(0) == DType::kFloat32 && s.y.size() <= 12 && s.m > 0 && s.k > 0 &&
         s.n > 0) {
         try {

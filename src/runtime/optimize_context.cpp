@@ -1,22 +1,37 @@
 // SPDX-License-Identifier: MIT
 #include "runtime/optimize_context.hpp"
 
+#include <map>
+#include <optional>
+
 #include "ops/support/blocked_layout.hpp"
 #include "ops/support/op.hpp"
 
 namespace konnx::runtime {
 
-graph::ValueTypes infer_value_types(const graph::Model& model) {
+namespace {
+
+// Shapes with every free input dim replaced by `free_dim(k)` (k counts the distinct symbols; unnamed
+// free dims each count as their own); nullopt when an input has no shape at all.
+template <class FreeDim>
+std::optional<graph::ValueTypes> infer_with(const graph::Model& model, FreeDim free_dim) {
     graph::ValueTypes types;
     const graph::Graph& g = model.graph;
     for (const auto& [name, t] : g.initializers)
         types[name] = {t.dtype(), t.shape()};
+    std::map<std::string, int64_t> symbols;
+    int64_t count = 0;
     for (const graph::ValueInfo* in : g.runtime_inputs()) {
-        if (!in->has_shape) return {};
+        if (!in->has_shape) return std::nullopt;
         Shape shape;
         for (const Dim& d : in->shape) {
-            if (!d.is_fixed()) return {};
-            shape.push_back(d.size);
+            if (d.is_fixed()) {
+                shape.push_back(d.size);
+                continue;
+            }
+            const int64_t k = d.symbol.empty() ? count++ : symbols.try_emplace(d.symbol, count).first->second;
+            if (k == count) ++count;  // a new symbol
+            shape.push_back(free_dim(k));
         }
         types[in->name] = {in->dtype, shape};
     }
@@ -50,6 +65,42 @@ graph::ValueTypes infer_value_types(const graph::Model& model) {
         for (std::size_t i = 0; i < node.outputs.size(); ++i)
             if (!node.outputs[i].empty() && out_facts[i].dtype != DType::kUndefined)
                 types[node.outputs[i]] = {out_facts[i].dtype, out_facts[i].shape};
+    }
+    return types;
+}
+
+bool has_free_dims(const graph::Graph& g) {
+    for (const graph::ValueInfo* in : g.runtime_inputs())
+        for (const Dim& d : in->shape)
+            if (!d.is_fixed()) return true;
+    return false;
+}
+
+}  // namespace
+
+graph::ValueTypes infer_value_types(const graph::Model& model) {
+    // Fixed input shapes: one pass, every dim known.
+    if (!has_free_dims(model.graph))
+        return infer_with(model, [](int64_t) { return int64_t{0}; }).value_or(graph::ValueTypes{});
+    // Free dims (a symbolic batch): two probes give each free dim different sizes (symbol k: 2 + k, then
+    // 11 + 3k; never 1, which broadcasting treats specially). A dim that comes out the same in both is
+    // known; one that differs depends on the free dims and becomes a negative id, one per (probe a,
+    // probe b) pair, so two shapes compare equal exactly when they agree under both probes: [N, 64] and
+    // [N, 64] do, [N, 64] and [1, 64] or [2N, 64] do not. A value missing from either probe is left out.
+    const auto a = infer_with(model, [](int64_t k) { return 2 + k; });
+    const auto b = infer_with(model, [](int64_t k) { return 11 + 3 * k; });
+    if (!a || !b) return {};
+    graph::ValueTypes types;
+    std::map<std::pair<int64_t, int64_t>, int64_t> ids;
+    for (const auto& [name, ta] : *a) {
+        const auto it = b->find(name);
+        if (it == b->end() || it->second.dtype != ta.dtype || it->second.shape.size() != ta.shape.size()) continue;
+        Shape shape(ta.shape.size());
+        for (std::size_t d = 0; d < shape.size(); ++d) {
+            const int64_t x = ta.shape[d], y = it->second.shape[d];
+            shape[d] = x == y ? x : ids.emplace(std::pair{x, y}, -1 - static_cast<int64_t>(ids.size())).first->second;
+        }
+        types[name] = {ta.dtype, std::move(shape)};
     }
     return types;
 }

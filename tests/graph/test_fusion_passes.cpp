@@ -168,10 +168,31 @@ TEST(FuseConvAdd, KeepsBroadcastingAdds) {
     EXPECT_EQ(m.graph.nodes.size(), 2u);
 }
 
-TEST(FuseConvAdd, NeedsFixedShapes) {
+TEST(FuseConvAdd, FusesAcrossASymbolicBatch) {
+    // Keras models declare [N, ...] inputs: both operands are [N, 32, 10, 10] for every N.
     Model m = residual_model();
     m.graph.inputs[0].shape[0] = Dim{-1, "N"};
+    const Model original = m;
+    EXPECT_TRUE(fuse_conv_add(m, runtime::infer_value_types(m)));
+    EXPECT_EQ(count_op(m, "Add"), 0u);
+    expect_levels_agree(original, random_tensor({1, 16, 10, 10}, 5));
+    expect_levels_agree(original, random_tensor({3, 16, 10, 10}, 6));
+}
+
+TEST(FuseConvAdd, KeepsAddsThatBroadcastForSomeBatches) {
+    // [N, 4, 6, 6] + [1, 4, 6, 6]: the same shape when N = 1 only, so the Add must stay.
+    Model m = model_with_input({1, 4, 6, 6});
+    m.graph.inputs[0].shape[0] = Dim{-1, "N"};
+    m.graph.initializers["z"] = random_tensor({1, 4, 6, 6}, 9);
+    m.graph.nodes = {conv(m, "x", "c", 4, 4, 3), node("Add", {"c", "z"}, {"y"})};
     EXPECT_FALSE(fuse_conv_add(m, runtime::infer_value_types(m)));
+    // Two different symbols: [N, ...] + [M, ...] agree only when N = M.
+    Model two = residual_model();
+    two.graph.inputs[0].shape[0] = Dim{-1, "N"};
+    two.graph.inputs.push_back(
+        {"x2", DType::kFloat32, {Dim{-1, "M"}, Dim{32, ""}, Dim{10, ""}, Dim{10, ""}}, true, ""});
+    two.graph.nodes = {conv(two, "x", "a", 16, 32, 3), node("Add", {"a", "x2"}, {"y"})};
+    EXPECT_FALSE(fuse_conv_add(two, runtime::infer_value_types(two)));
 }
 
 // Runs a model the passes already rewrote (internal ops, layouts fixed) at level 0 (reference
@@ -200,20 +221,34 @@ TEST_P(PropagateLayouts, KeepsConvChainsInTheLayoutWithReordersOnlyAtTheEdges) {
     const Model original = m;
     optimize(m, 1, runtime::optimize_context());
     EXPECT_TRUE(propagate_layouts(m, GetParam()));
-    // 3 convs (one with the residual and Relu fused); Reorders: the input into the layout (read by
-    // two convs, converted once), the last conv's output back to plain for the pool; none between.
+    // 3 convs (one with the residual and Relu fused); one Reorder: the input into the layout (read by
+    // two convs, converted once). None between, and none after: the pool reads the layout itself.
     EXPECT_EQ(count_op(m, "FusedConv"), 3u);
-    EXPECT_EQ(count_op(m, "Reorder"), 2u);
+    EXPECT_EQ(count_op(m, "Reorder"), 1u);
     for (const Node& n : m.graph.nodes)
         if (n.op_type == "FusedConv") {
             EXPECT_EQ(n.find_attr("y_layout")->s, GetParam()) << n.name;
             EXPECT_EQ(n.find_attr("x_layout")->s, GetParam()) << n.name;
         }
-    EXPECT_EQ(m.graph.nodes.back().op_type, "GlobalAveragePool");
-    EXPECT_EQ(m.graph.nodes.back().inputs[0], "d");
+    EXPECT_EQ(m.graph.nodes.back().op_type, "LayoutGlobalAveragePool");
+    EXPECT_EQ(m.graph.nodes.back().inputs[0], "d/" + GetParam());
+    EXPECT_EQ(m.graph.nodes.back().find_attr("channels")->i, 32);
     EXPECT_FALSE(propagate_layouts(m, GetParam())) << "a second run must leave the graph alone";
     expect_rewritten_agrees(m, original, random_tensor({1, 16, 10, 10}, 6));
     expect_levels_agree(original, random_tensor({1, 16, 10, 10}, 6));  // with this CPU's preferred layout
+}
+
+// The pool at the end of a CNN reads the region's layout; 24 channels leave the last 16-wide block
+// (and the last 8-wide one: 24 = 3 x 8, so nChw8c has none) partly padding.
+TEST_P(PropagateLayouts, GlobalAveragePoolReadsTheLayoutWithPaddedBlocks) {
+    Model m = model_with_input({2, 3, 9, 9});
+    m.graph.nodes = {conv(m, "x", "c", 3, 24, 3), node("Relu", {"c"}, {"r"}), node("GlobalAveragePool", {"r"}, {"y"})};
+    const Model original = m;
+    optimize(m, 1, runtime::optimize_context());
+    EXPECT_TRUE(propagate_layouts(m, GetParam()));
+    EXPECT_EQ(count_op(m, "LayoutGlobalAveragePool"), 1u);
+    EXPECT_EQ(count_op(m, "GlobalAveragePool"), 0u);
+    expect_rewritten_agrees(m, original, random_tensor({2, 3, 9, 9}, 8));
 }
 
 // MobileNetV2's inverted residual: 1x1 expand + ReLU6, depthwise 3x3 + ReLU6, 1x1 project, residual add;

@@ -37,8 +37,9 @@ void optimize(Model& model, int level, const OptimizeContext& context) {
         winograd = std::any_of(model.graph.nodes.begin(), model.graph.nodes.end(), [&](const Node& n) {
             if (!winograd_conv(n)) return false;
             const auto it = types.find(n.outputs[0]);
-            return it == types.end() || it->second.shape.size() != 4 ||
-                   it->second.shape[2] * it->second.shape[3] >= kWinogradMinOutputPixels;
+            if (it == types.end() || it->second.shape.size() != 4) return true;
+            const int64_t h = it->second.shape[2], w = it->second.shape[3];  // < 0: symbolic, maybe large
+            return h < 0 || w < 0 || h * w >= kWinogradMinOutputPixels;
         });
         small_winograd_convs = !winograd;
     }

@@ -19,7 +19,8 @@ using ValueTypes = std::unordered_map<std::string, ValueType>;
 
 /// What the passes need from outside src/graph (runtime::optimize_context() fills it in).
 struct OptimizeContext {
-    /// dtype and shape of every value computable from fixed graph input shapes (empty when not fixed).
+    /// dtype and shape of every value computable from the graph input shapes; dims that depend on a free
+    /// input dim are negative ids (equal ids: equal sizes), see runtime::infer_value_types.
     std::function<ValueTypes(const Model&)> infer_types;
     std::string conv_layout;  ///< oneDNN's preferred direct-conv layout: "NHWC", "nChw8c", "nChw16c"; "" = plain
     bool winograd = false;    ///< oneDNN has f32 Winograd convolutions here (they use nChw16c)
