@@ -20,6 +20,10 @@
 //   The same 2-D NCHW tensor in another layout. Attributes: from_layout, to_layout (as above) and
 //   channels (the logical C, needed to read a non-plain tensor).
 //
+// LayoutMaxPool(X) -> Y                                 (src/ops/layout_max_pool.cpp)
+//   2-D MaxPool (its attributes; no Indices) of a tensor stored in x_layout, written in y_layout (the
+//   same layout); channels = the logical C.
+//
 // LayoutGlobalAveragePool(X) -> Y                       (src/ops/layout_global_average_pool.cpp)
 //   GlobalAveragePool of a 2-D tensor stored in x_layout (as above; channels = the logical C): Y is
 //   [N, C, 1, 1], plain (the same bytes in every layout).

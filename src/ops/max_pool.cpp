@@ -5,8 +5,6 @@
 // the spatial part row-major (storage_order 0) or column-major (1). ceil_mode windows must start in
 // the input or the left padding. Types: float, double, int8, uint8 (12). float32 without Indices uses
 // oneDNN at optimization level 2.
-#include <limits>
-
 #include "core/dispatch.hpp"
 #include "ops/support/nn_window.hpp"
 
@@ -31,23 +29,20 @@ void infer(InferContext& ctx) {
 
 template <class T>
 void max_pool_reference(const Window& w, int64_t planes, bool column_major, const T* x, T* y, int64_t* indices) {
+    max_pool_planes(w, planes, x, y, indices);
+    if (!indices) return;
+    // In-plane offsets (row-major) to the flat indices ONNX reports.
     const int64_t in_size = w.in_size(), out_size = w.out_size();
-    // Flat index of an in-plane (row-major) offset as ONNX reports it.
-    auto report = [&](int64_t plane, int64_t i) {
-        if (!column_major) return plane * in_size + i;
-        const int64_t id = i / (w.in[1] * w.in[2]), ih = i / w.in[2] % w.in[1], iw = i % w.in[2];
-        return plane * in_size + id + w.in[0] * (ih + w.in[1] * iw);
-    };
-    for_each_output(w, planes, [&](int64_t p, int64_t o, const std::array<int64_t, 3>& pos) {
-        const T* xp = x + p * in_size;
-        T best = std::numeric_limits<T>::lowest();
-        int64_t best_at = -1;
-        for_each_tap(w, pos, [&](int64_t i) {
-            if (best_at < 0 || xp[i] > best) best = xp[i], best_at = i;
-        });
-        y[p * out_size + o] = best;
-        if (indices) indices[p * out_size + o] = best_at < 0 ? -1 : report(p, best_at);
-    });
+    for (int64_t p = 0; p < planes; ++p)
+        for (int64_t o = 0; o < out_size; ++o) {
+            int64_t& i = indices[p * out_size + o];
+            if (i < 0) continue;
+            if (column_major) {
+                const int64_t id = i / (w.in[1] * w.in[2]), ih = i / w.in[2] % w.in[1], iw = i % w.in[2];
+                i = id + w.in[0] * (ih + w.in[1] * iw);
+            }
+            i += p * in_size;
+        }
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {

@@ -251,6 +251,25 @@ TEST_P(PropagateLayouts, GlobalAveragePoolReadsTheLayoutWithPaddedBlocks) {
     expect_rewritten_agrees(m, original, random_tensor({2, 3, 9, 9}, 8));
 }
 
+// ResNet's stem: conv + ReLU, 3x3 stride-2 max pool, then the first block's conv. The pool joins the
+// region, so nothing is reordered between the stem and the pool at the end.
+TEST_P(PropagateLayouts, MaxPoolJoinsTheRegion) {
+    Model m = model_with_input({1, 8, 15, 15});
+    Node pool = node("MaxPool", {"r"}, {"p"});
+    pool.set_attr("kernel_shape", Attribute::of_ints({3, 3}));
+    pool.set_attr("strides", Attribute::of_ints({2, 2}));
+    pool.set_attr("pads", Attribute::of_ints({1, 1, 1, 1}));
+    m.graph.nodes = {conv(m, "x", "c", 8, 24, 3), node("Relu", {"c"}, {"r"}), pool, conv(m, "p", "d", 24, 24, 3),
+                     node("GlobalAveragePool", {"d"}, {"y"})};
+    const Model original = m;
+    optimize(m, 1, runtime::optimize_context());
+    EXPECT_TRUE(propagate_layouts(m, GetParam()));
+    EXPECT_EQ(count_op(m, "LayoutMaxPool"), 1u);
+    EXPECT_EQ(count_op(m, "Reorder"), 1u);  // only the input into the layout
+    expect_rewritten_agrees(m, original, random_tensor({1, 8, 15, 15}, 10));
+    expect_levels_agree(original, random_tensor({1, 8, 15, 15}, 10));
+}
+
 // MobileNetV2's inverted residual: 1x1 expand + ReLU6, depthwise 3x3 + ReLU6, 1x1 project, residual add;
 // 24 channels do not fill 16-wide blocks, so blocked layouts' padding channels are exercised.
 TEST_P(PropagateLayouts, DepthwiseBlockWithPaddedChannels) {
@@ -373,4 +392,39 @@ TEST(FusePadConv, FoldsZeroPaddingThroughTheInputTranspose) {
     EXPECT_EQ(m.graph.nodes[0].inputs[0], "x");
     EXPECT_EQ(m.graph.nodes[1].find_attr("pads")->ints, (std::vector<int64_t>{1 + 3, 1 + 2, 1 + 1, 1 + 3}));
     expect_levels_agree(original, random_tensor({1, 7, 6, 4}, 7, 2.f));
+}
+
+namespace {
+
+// x -> [Relu] -> Pad(zeros, 1 on each side of H and W) -> MaxPool 3x3 stride 2: Keras ResNet50's pool1.
+Model pad_pool_model(bool relu_first) {
+    Model m = model_with_input({1, 4, 9, 8});
+    m.graph.initializers["pads"] = Tensor::from_vector<int64_t>({8}, {0, 0, 1, 1, 0, 0, 1, 1});
+    if (relu_first) m.graph.nodes.push_back(node("Relu", {"x"}, {"r"}));
+    m.graph.nodes.push_back(node("Pad", {relu_first ? "r" : "x", "pads"}, {"p"}));
+    Node pool = node("MaxPool", {"p"}, {"y"});
+    pool.set_attr("kernel_shape", Attribute::of_ints({3, 3}));
+    pool.set_attr("strides", Attribute::of_ints({2, 2}));
+    m.graph.nodes.push_back(pool);
+    return m;
+}
+
+}  // namespace
+
+TEST(FusePadConv, FoldsZeroPaddingIntoAMaxPoolOfAReluOutput) {
+    Model m = pad_pool_model(true);
+    const Model original = m;
+    EXPECT_TRUE(fuse_pad_conv(m));
+    EXPECT_EQ(count_op(m, "Pad"), 0u);
+    const Node& pool = m.graph.nodes.back();
+    EXPECT_EQ(pool.inputs[0], "r");
+    EXPECT_EQ(pool.find_attr("pads")->ints, (std::vector<int64_t>{1, 1, 1, 1}));
+    expect_levels_agree(original, random_tensor({1, 4, 9, 8}, 8, 2.f));
+}
+
+TEST(FusePadConv, KeepsZeroPaddingBeforeAMaxPoolOfSignedValues) {
+    // A zero in the window beats negative values: the pool's own padding (ignored taps) would not.
+    Model m = pad_pool_model(false);
+    EXPECT_FALSE(fuse_pad_conv(m));
+    EXPECT_EQ(count_op(m, "Pad"), 1u);
 }

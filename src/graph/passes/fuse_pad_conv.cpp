@@ -2,7 +2,10 @@
 // Pad (constant zeros, spatial dims only) -> Conv becomes one Conv with larger pads: the convolution
 // pads implicitly, without writing a padded copy of its input. Keras models need it most: a
 // ZeroPadding2D before a "valid" Conv2D (ResNet50's conv1_pad: 8% of its inference time) converts
-// to exactly this pair.
+// to exactly this pair. The same for Pad -> MaxPool when the padded values are never negative (a ReLU's
+// output, Keras ResNet50's pool1_pad): a zero in the window then never beats the real values, so the
+// pool's own padding (which ignores those taps) gives the same maxima, as long as every window keeps at
+// least one real value.
 #include <tuple>
 
 #include "graph/passes/pass_util.hpp"
@@ -49,6 +52,41 @@ std::optional<std::vector<int64_t>> permute_pads(const std::vector<int64_t>& pad
     return out;
 }
 
+// Whether every element of `value` is >= 0 (or NaN): the output of a Relu, or of a Clip whose min is >= 0.
+bool never_negative(const Model& model, const ValueUses& uses, const std::string& value) {
+    const auto p = uses.producer.find(value);
+    if (p == uses.producer.end()) return false;
+    const Node& n = model.graph.nodes[p->second];
+    if (!is_onnx_domain(n.domain)) return false;
+    if (n.op_type == "Relu") return true;
+    if (n.op_type != "Clip") return false;
+    if (const Attribute* min = n.find_attr("min")) return min->f >= 0.f;  // opset < 11
+    if (n.inputs.size() < 2 || n.inputs[1].empty()) return false;
+    const Tensor* min = constant_tensor(model.graph, n.inputs[1]);
+    return min && min->numel() == 1 && min->dtype() == DType::kFloat32 && min->data<float>()[0] >= 0.f;
+}
+
+// A MaxPool that can take `pads` (all dims, as Pad's) into its own: 2-D or more, no Indices output (they
+// would count the padded input), no ceil_mode or dilations, and every window still holding a real value.
+bool pool_takes_pads(const Node& pool, const std::vector<int64_t>& pads) {
+    if (pool.op_type != "MaxPool" || !is_onnx_domain(pool.domain)) return false;
+    if (pool.outputs.size() > 1 && !pool.outputs[1].empty()) return false;
+    const Attribute* kernel = pool.find_attr("kernel_shape");
+    const std::size_t rank = pads.size() / 2;
+    if (!kernel || kernel->ints.size() + 2 != rank) return false;
+    if (const Attribute* c = pool.find_attr("ceil_mode"); c && c->i != 0) return false;
+    if (const Attribute* d = pool.find_attr("dilations"))
+        for (int64_t v : d->ints)
+            if (v != 1) return false;
+    const std::size_t spatial = rank - 2;
+    std::vector<int64_t> own(2 * spatial, 0);
+    if (const Attribute* a = pool.find_attr("pads"); a && a->ints.size() == own.size()) own = a->ints;
+    for (std::size_t d = 0; d < spatial; ++d)
+        if (own[d] + pads[2 + d] >= kernel->ints[d] || own[spatial + d] + pads[rank + 2 + d] >= kernel->ints[d])
+            return false;
+    return true;
+}
+
 }  // namespace
 
 bool fuse_pad_conv(Model& model) {
@@ -72,12 +110,14 @@ bool fuse_pad_conv(Model& model) {
             if (!pads) continue;
             std::tie(reader, slot) = uses.readers.at(transpose->outputs[0])[0];
         }
-        Node& conv = g.nodes[reader];
-        if (slot != 0 || dead[reader] || (!is_fusable_conv(g, conv) && !is_fused_conv(conv))) continue;
+        Node& conv = g.nodes[reader];  // or a MaxPool
+        if (slot != 0 || dead[reader]) continue;
+        const bool pool = !transpose && pool_takes_pads(conv, *pads) && never_negative(model, uses, pad.inputs[0]);
+        if (!pool && !is_fusable_conv(g, conv) && !is_fused_conv(conv)) continue;
         if (const Attribute* a = conv.find_attr("auto_pad"); a && !a->s.empty() && a->s != "NOTSET") continue;
-        const Tensor* w = g.find_initializer(conv.inputs[1]);
-        if (!w) continue;
-        const std::size_t rank = w->rank(), spatial = rank - 2;
+        const Tensor* w = pool ? nullptr : g.find_initializer(conv.inputs[1]);
+        if (!pool && !w) continue;
+        const std::size_t rank = pool ? pads->size() / 2 : w->rank(), spatial = rank - 2;
         if (pads->size() != 2 * rank) continue;
         // Batch and channel dims unpadded, no cropping (negative pads).
         bool fits = (*pads)[0] == 0 && (*pads)[1] == 0 && (*pads)[rank] == 0 && (*pads)[rank + 1] == 0;

@@ -14,7 +14,8 @@
 //     plain value, back to plain for every other reader and for graph outputs. The plain version
 //     keeps the value's name; the other is named "<value>/<layout>". Each edge is converted once.
 //   - A residual input Z is stored like the conv's output, converted the same way when it is not.
-//   - A GlobalAveragePool of a region value reads it in the region layout (LayoutGlobalAveragePool).
+//   - A MaxPool of a region value (without Indices) joins the region (LayoutMaxPool), and a
+//     GlobalAveragePool of one reads it in the region layout (LayoutGlobalAveragePool).
 //   - With `winograd`, region convs of Winograd's shape (3x3, stride 1, ungrouped) get
 //     algorithm "winograd" (oneDNN's Winograd kernels read and write nChw16c).
 #include <algorithm>
@@ -132,6 +133,18 @@ bool propagate_layouts(Model& model, const std::string& layout, bool winograd) {
                 need_blocked(v, blocked_channels, i);
                 n.inputs[s] = blocked_name(v);
                 x_blocked = x_blocked || s == 0;
+            } else if (channels_of.count(v) && s == 0 && n.op_type == "MaxPool" && is_onnx_domain(n.domain) &&
+                       (n.outputs.size() == 1 || n.outputs[1].empty())) {
+                const int64_t channels = channels_of.at(v);  // pools in the layout: no Reorder either side
+                n.op_type = "LayoutMaxPool";
+                n.domain = kInternalDomain;
+                n.inputs[s] = blocked_name(v);
+                n.outputs.resize(1);
+                channels_of[n.outputs[0]] = channels;
+                n.outputs[0] = blocked_name(n.outputs[0]);
+                n.set_attr("x_layout", Attribute::of_string(layout));
+                n.set_attr("y_layout", Attribute::of_string(layout));
+                n.set_attr("channels", Attribute::of_int(channels));
             } else if (channels_of.count(v) && n.op_type == "GlobalAveragePool" && is_onnx_domain(n.domain)) {
                 n.op_type = "LayoutGlobalAveragePool";  // reads the region's layout: no Reorder back
                 n.domain = kInternalDomain;

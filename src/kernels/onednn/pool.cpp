@@ -7,8 +7,8 @@ Pool::Pool(const PoolParams& p) {
     dims src{p.batch, p.channels}, dst{p.batch, p.channels};
     src.insert(src.end(), p.in.begin(), p.in.end());
     dst.insert(dst.end(), p.out.begin(), p.out.end());
-    src_md_ = plain_f32(src);
-    dst_md_ = plain_f32(dst);
+    src_md_ = activation_desc(src, p.layout);
+    dst_md_ = activation_desc(dst, p.layout);
     dims dilation(p.dilation.size());
     for (std::size_t i = 0; i < dilation.size(); ++i)
         dilation[i] = p.dilation[i] - 1;

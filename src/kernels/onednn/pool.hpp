@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// oneDNN pooling (ONNX MaxPool / AveragePool) over plain NC[D]HW f32 buffers.
+// oneDNN pooling (ONNX MaxPool / AveragePool) over f32 NC[D]HW buffers: plain, or a 2-D tensor in a
+// convolution region's layout (graph::propagate_layouts).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <span>
 
 #include "kernels/onednn/common.hpp"
+#include "kernels/onednn/conv.hpp"
 
 namespace konnx::kernels::onednn {
 
@@ -17,6 +19,7 @@ struct PoolParams {
     PoolKind kind = PoolKind::kMax;
     int64_t batch = 1, channels = 1;
     dims in, out, kernel, stride, dilation, pad_begin, pad_end;  ///< spatial dims only
+    ActivationLayout layout = ActivationLayout::kPlain;          ///< of src and dst (non-plain: 2-D only)
 };
 
 class Pool {

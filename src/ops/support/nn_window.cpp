@@ -117,7 +117,8 @@ Window make_window(const NodeContext& ctx, WindowKind kind, const std::vector<in
     return w;
 }
 
-std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind) {
+std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind,
+                                         kernels::onednn::ActivationLayout layout) {
     namespace dnn = kernels::onednn;
     if (batch == 0 || channels == 0) return nullptr;
     dnn::PoolParams p;
@@ -131,6 +132,7 @@ std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t
     p.dilation = w.model_dims(w.dilation);
     p.pad_begin = w.model_dims(w.pad_begin);
     p.pad_end = w.model_dims(w.pad_end);
+    p.layout = layout;
     for (std::size_t i = 0; i < p.in.size(); ++i) {
         // ceil_mode windows may reach past the explicit end padding: oneDNN wants that as padding too.
         const int64_t reach = (p.out[i] - 1) * p.stride[i] + (p.kernel[i] - 1) * p.dilation[i] + 1;

@@ -9,9 +9,11 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/parallel.hpp"
+#include "kernels/onednn/conv.hpp"
 #include "ops/support/op.hpp"
 
 namespace konnx::ops {
@@ -48,8 +50,10 @@ std::vector<int64_t> spatial_dims(const NodeContext& ctx, const Shape& shape, co
 std::vector<int64_t> pool_kernel_shape(const NodeContext& ctx, std::size_t spatial);
 
 /// The oneDNN pooling kernel for this window (kind: 0 max, 1 average including pads, 2 average
-/// excluding pads) over f32 [N, C, ...], or nullptr when oneDNN cannot reproduce ONNX's result.
-std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind);
+/// excluding pads) over f32 [N, C, ...] stored in `layout` (src and dst), or nullptr when oneDNN cannot
+/// reproduce ONNX's result.
+std::unique_ptr<Kernel> make_onednn_pool(const Window& w, int64_t batch, int64_t channels, int kind,
+                                         kernels::onednn::ActivationLayout layout = {});
 
 /// Output shape [N, C, out...] of a pooling op over input shape [N, C, ...].
 Shape pooled_shape(const Shape& input, const Window& w);
@@ -84,6 +88,23 @@ void for_each_tap(const Window& w, const std::array<int64_t, 3>& o, F&& tap) {
             }
         }
     }
+}
+
+/// MaxPool over N*C plain planes: the max of each window's taps (padding taps ignored; the first one
+/// on ties); `indices` (may be null) gets each maximum's in-plane offset, -1 for a window of padding only.
+template <class T>
+void max_pool_planes(const Window& w, int64_t planes, const T* x, T* y, int64_t* indices) {
+    const int64_t in_size = w.in_size(), out_size = w.out_size();
+    for_each_output(w, planes, [&](int64_t p, int64_t o, const std::array<int64_t, 3>& pos) {
+        const T* xp = x + p * in_size;
+        T best = std::numeric_limits<T>::lowest();
+        int64_t best_at = -1;
+        for_each_tap(w, pos, [&](int64_t i) {
+            if (best_at < 0 || xp[i] > best) best = xp[i], best_at = i;
+        });
+        y[p * out_size + o] = best;
+        if (indices) indices[p * out_size + o] = best_at;
+    });
 }
 
 /// Window elements of output position o inside the input or its explicit padding (not beyond it,
