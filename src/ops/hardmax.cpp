@@ -2,40 +2,26 @@
 // Hardmax (ONNX opsets 1, 11, 13): 1 at the first maximum of each row, 0 elsewhere.
 // Before opset 13 the rows are those of the input coerced to 2-D at `axis` (default 1); from 13 they are the
 // slices along `axis` (default -1). See ops/support/softmax.hpp.
-#include "core/dispatch.hpp"
-#include "ops/support/elementwise.hpp"
 #include "ops/support/softmax.hpp"
 
 namespace konnx::ops {
 namespace {
 
-void infer(InferContext& ctx) {
-    softmax_layout(ctx);  // validates axis
-    infer_same_as_input(ctx);
-}
-
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    return make_kernel([layout = softmax_layout(init)](const KernelRun& r) {
-        dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
-            const T* x = r.in(0).data<T>();
-            T* y = r.out(0).data<T>();
-            const int64_t n = layout.n;
-            for_each_softmax_row(layout, [&](int64_t base, int64_t stride) {
-                int64_t best = 0;
-                for (int64_t k = 0; k < n; ++k) {
-                    y[base + k * stride] = T(0);
-                    if (x[base + k * stride] > x[base + best * stride]) best = k;
-                }
-                if (n > 0) y[base + best * stride] = T(1);
-            });
-        });
+    return make_softmax_like(init, []<class T>(const T* x, T* y, int64_t n, int64_t stride) {
+        int64_t best = 0;
+        for (int64_t k = 0; k < n; ++k) {
+            y[k * stride] = T(0);
+            if (x[k * stride] > x[best * stride]) best = k;
+        }
+        if (n > 0) y[best * stride] = T(1);
     });
 }
 
 }  // namespace
 
 void register_hardmax(OpRegistry& registry) {
-    registry.add({.name = "Hardmax", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Hardmax", .since_version = 1, .infer = infer_softmax_like, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

@@ -5,85 +5,22 @@
 // or on kernels::PackedDense when B is a constant matrix and A has at most 4 rows in all (batch 1);
 // other types and level 0 use the reference loop.
 #include "core/dispatch.hpp"
-#include "core/parallel.hpp"
-#include "core/shape.hpp"
 #include "kernels/dense.hpp"
 #include "kernels/onednn/matmul.hpp"
-#include "ops/support/op.hpp"
+#include "ops/support/matmul.hpp"
 
 namespace konnx::ops {
 namespace {
 
-struct MatMulShape {
-    Shape a, b, y;  // operands and result padded to one rank >= 2 (1-D operands made 2-D)
-    Shape out;      // the ONNX output shape
-    int64_t m = 0, k = 0, n = 0;
-};
-
-MatMulShape matmul_shape(const NodeContext& ctx) {
-    MatMulShape s;
-    s.a = ctx.input_shape(0);
-    s.b = ctx.input_shape(1);
-    ctx.check(!s.a.empty() && !s.b.empty(), "MatMul inputs must have rank >= 1");
+MatMulShape checked_shape(const NodeContext& ctx) {
     ctx.check(ctx.input_dtype(0) == ctx.input_dtype(1), "A and B have different types");
-    const bool a_vector = s.a.size() == 1, b_vector = s.b.size() == 1;
-    if (a_vector) s.a.insert(s.a.begin(), 1);
-    if (b_vector) s.b.push_back(1);
-    while (s.a.size() < s.b.size())
-        s.a.insert(s.a.begin(), 1);
-    while (s.b.size() < s.a.size())
-        s.b.insert(s.b.begin(), 1);
-    const std::size_t r = s.a.size();
-    s.m = s.a[r - 2], s.k = s.a[r - 1], s.n = s.b[r - 1];
-    ctx.check(s.b[r - 2] == s.k, "inner dimensions differ: A ", shape_str(ctx.input_shape(0)), " and B ",
-              shape_str(ctx.input_shape(1)));
-    try {
-        s.y = broadcast_shapes(std::span(s.a).first(r - 2), std::span(s.b).first(r - 2));
-    } catch (const Error& e) {
-        ctx.fail("batch dims do not broadcast: ", e.what());
-    }
-    s.y.push_back(s.m);
-    s.y.push_back(s.n);
-    s.out = s.y;
-    if (b_vector) s.out.erase(s.out.end() - 1);
-    if (a_vector) s.out.erase(s.out.end() - (b_vector ? 1 : 2));
-    // Rank of the original operands: the output keeps the larger one's batch dims.
-    return s;
+    return matmul_shape(ctx);
 }
 
-void infer(InferContext& ctx) { ctx.set_output(0, ctx.input_dtype(0), matmul_shape(ctx).out); }
-
-template <class T>
-void matmul_reference(const MatMulShape& s, const T* a, const T* b, T* y) {
-    const std::size_t r = s.y.size();
-    const Shape batch(s.y.begin(), s.y.end() - 2);
-    const std::vector<int64_t> a_step = broadcast_strides(std::span(s.a).first(r - 2), batch);
-    const std::vector<int64_t> b_step = broadcast_strides(std::span(s.b).first(r - 2), batch);
-    const int64_t batches = product(batch), m = s.m, k = s.k, n = s.n;
-    parallel_for(batches * m, std::max<int64_t>(1, 4096 / std::max<int64_t>(k * n, 1)),
-                 [&](int64_t begin, int64_t end) {
-                     for (int64_t row = begin; row < end; ++row) {
-                         const int64_t bi = row / m, i = row % m;
-                         int64_t a_off = 0, b_off = 0, rest = bi;  // matrices of A and B used by batch bi
-                         for (std::size_t d = batch.size(); d-- > 0;) {
-                             const int64_t idx = rest % batch[d];
-                             rest /= batch[d];
-                             a_off += idx * a_step[d];
-                             b_off += idx * b_step[d];
-                         }
-                         const T* arow = a + (a_off * m + i) * k;
-                         const T* bm = b + b_off * k * n;
-                         T* yrow = y + row * n;
-                         std::fill_n(yrow, n, T(0));
-                         for (int64_t p = 0; p < k; ++p)  // i-k-j order: unit-stride inner loop
-                             for (int64_t j = 0; j < n; ++j)
-                                 yrow[j] += arow[p] * bm[p * n + j];
-                     }
-                 });
-}
+void infer(InferContext& ctx) { ctx.set_output(0, ctx.input_dtype(0), checked_shape(ctx).out); }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const MatMulShape s = matmul_shape(init);
+    const MatMulShape s = checked_shape(init);
     // A constant 2-D B and at most 4 rows in all of A (a Dense layer at batch 1): kernels::PackedDense.
     const Tensor* b = init.input_value(1);
     const int64_t rows = s.k > 0 ? product(s.a) / s.k : 0;

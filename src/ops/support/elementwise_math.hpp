@@ -213,6 +213,10 @@ bool castable(DType dtype);
 /// out = in converted elementwise to out's dtype (same shapes): float -> int truncates toward zero and saturates
 /// (NaN -> 0), anything -> bool is x != 0, 16-bit floats round to nearest even.
 void cast_tensor(const Tensor& in, Tensor& out);
+/// Cast's and CastLike's check that `from` -> `to` is supported (strings included), naming the pair if not.
+void check_castable(const NodeContext& ctx, DType from, DType to);
+/// Cast's and CastLike's kernel: out = in converted to out's dtype, strings included.
+std::unique_ptr<Kernel> make_cast_kernel();
 
 // ---------------------------------------------------------------------------------------------
 // Variadic ops (Max, Min, Sum, Mean)

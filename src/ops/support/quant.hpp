@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Shared pieces of the quantization ops (QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear,
 // ConvInteger, MatMulInteger, QLinearConv, QLinearMatMul): zero points and scales that are scalars or
-// per-axis vectors, integer tensors widened to int32 with their zero point removed, the int32 conv and
-// matmul loops, and requantization (round half to even, saturate), as ONNX's reference implementation does.
+// per-axis vectors, integer tensors widened to int32 with their zero point removed, the int32 conv loop
+// (the matmul ones use ops/support/matmul.hpp), and requantization (round half to even, saturate), as ONNX's reference
+// implementation does.
 #pragma once
 
 #include <algorithm>
@@ -53,13 +54,5 @@ struct IntConvShape {
 IntConvShape int_conv_shape(const NodeContext& ctx, std::size_t x_input, std::size_t w_input);
 /// y[n, m, ...] = bias[m] + sum x*w over the window, all int32.
 void int_conv(const IntConvShape& s, const int32_t* x, const int32_t* w, const int32_t* bias, int32_t* y);
-
-/// Numpy matmul geometry of two inputs (rank >= 2 each after promotion of 1-D operands).
-struct IntMatMulShape {
-    Shape a, b, y, out;
-    int64_t m = 0, k = 0, n = 0;
-};
-IntMatMulShape int_matmul_shape(const NodeContext& ctx, std::size_t a_input, std::size_t b_input);
-void int_matmul(const IntMatMulShape& s, const int32_t* a, const int32_t* b, int32_t* y);
 
 }  // namespace konnx::ops

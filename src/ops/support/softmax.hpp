@@ -6,10 +6,14 @@
 // Both are rows of n elements, `inner` apart, inside [outer, n, inner].
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 
+#include "core/dispatch.hpp"
 #include "core/parallel.hpp"
 #include "core/shape.hpp"
+#include "ops/support/elementwise.hpp"
 #include "ops/support/op.hpp"
 
 namespace konnx::ops {
@@ -42,6 +46,36 @@ void for_each_softmax_row(const SoftmaxLayout& l, F f) {
         for (int64_t r = begin; r < end; ++r)
             f((r / l.inner) * l.n * l.inner + r % l.inner, l.inner);
     });
+}
+
+/// The shape function of all three: `axis` valid, output like the input.
+inline void infer_softmax_like(InferContext& ctx) {
+    softmax_layout(ctx);
+    infer_same_as_input(ctx);
+}
+
+/// A kernel calling row.template operator()<T>(x, y, n, stride) for every row (x and y at the row's first
+/// element, element k at k * stride), for the float types.
+template <class Row>
+std::unique_ptr<Kernel> make_softmax_like(const KernelInit& init, Row row) {
+    return make_kernel([layout = softmax_layout(init), row](const KernelRun& r) {
+        dispatch_list(FloatTypes{}, r.in(0).dtype(), [&]<class T>() {
+            const T* x = r.in(0).data<T>();
+            T* y = r.out(0).data<T>();
+            for_each_softmax_row(layout, [&](int64_t base, int64_t stride) {
+                row.template operator()<T>(x + base, y + base, layout.n, stride);
+            });
+        });
+    });
+}
+
+/// The largest of a row's n elements (-inf for an empty row).
+template <class T>
+T row_max(const T* x, int64_t n, int64_t stride) {
+    T m = -std::numeric_limits<T>::infinity();
+    for (int64_t k = 0; k < n; ++k)
+        m = std::max(m, x[k * stride]);
+    return m;
 }
 
 }  // namespace konnx::ops
