@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/file.hpp"
+#include "core/memory.hpp"
 #include "core/shape.hpp"
 #include "konnx/sequence.hpp"
 #include "konnx/string_tensor.hpp"
@@ -33,7 +34,7 @@ struct ImportContext {
 };
 
 // A tensor over `bytes`: in place when they live in a mapping and are aligned for the element type
-// (kernels may use aligned vector loads), else copied into new 64-byte-aligned memory.
+// (kernels may use aligned vector loads), else copied into 64-byte-aligned memory (allocate_load_memory).
 Tensor tensor_over(DType dtype, Shape shape, std::span<const std::byte> bytes,
                    const std::shared_ptr<const MappedFile>& file) {
     const auto address = reinterpret_cast<std::uintptr_t>(bytes.data());
@@ -43,10 +44,12 @@ Tensor tensor_over(DType dtype, Shape shape, std::span<const std::byte> bytes,
         return Tensor::wrap(dtype, std::move(shape),
                             std::shared_ptr<void>(std::const_pointer_cast<MappedFile>(file), data), data);
     }
-    Tensor t = Tensor::empty(dtype, std::move(shape));
-    if (!bytes.empty()) std::memcpy(t.raw(), bytes.data(), bytes.size());
+    if (bytes.empty()) return Tensor::empty(dtype, std::move(shape));
+    std::shared_ptr<void> copy = allocate_load_memory(bytes.size());
+    std::memcpy(copy.get(), bytes.data(), bytes.size());
     if (file) file->release(bytes.data(), bytes.size());  // copied: the mapped pages are not needed again
-    return t;
+    void* data = copy.get();
+    return Tensor::wrap(dtype, std::move(shape), std::move(copy), data);
 }
 
 DType to_dtype(int32_t data_type, const std::string& what) {

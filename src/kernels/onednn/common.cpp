@@ -91,14 +91,15 @@ void execute(dnnl::stream& s, const dnnl::primitive& prim, std::unordered_map<in
     }
 }
 
-dnnl::memory reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to) {
-    dnnl::memory out(to, cpu_engine());                       // owned by oneDNN
-    advise_huge_pages(out.get_data_handle(), to.get_size());  // before the reorder first touches it
+PackedConstant reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to) {
+    PackedConstant packed;
+    packed.storage = allocate_load_memory(std::max<std::size_t>(to.get_size(), 1));
+    packed.memory = dnnl::memory(to, cpu_engine(), packed.storage.get());
     dnnl::stream s(cpu_engine());
     dnnl::memory in = wrap(from, data);
-    dnnl::reorder(in, out).execute(s, in, out);
+    dnnl::reorder(in, packed.memory).execute(s, in, packed.memory);
     s.wait();
-    return out;
+    return packed;
 }
 
 }  // namespace konnx::kernels::onednn

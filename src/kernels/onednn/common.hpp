@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -93,7 +94,15 @@ private:
 void execute(dnnl::stream& s, const dnnl::primitive& prim, std::unordered_map<int, dnnl::memory> args,
              const dnnl::memory::desc& scratchpad_md, std::byte* scratchpad);
 
-/// Reorders a constant tensor once (plan time) into `to`, returning an owned memory.
-dnnl::memory reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to);
+/// A constant (weights, bias) reordered once at plan time into oneDNN's layout; `storage` owns the buffer
+/// (allocate_load_memory: shared huge-page blocks rather than one allocation per weight).
+struct PackedConstant {
+    dnnl::memory memory;
+    std::shared_ptr<void> storage;
+    explicit operator bool() const { return static_cast<bool>(memory); }
+};
+
+/// Reorders a constant tensor once (plan time) into `to`.
+PackedConstant reorder_constant(const dnnl::memory::desc& from, const void* data, const dnnl::memory::desc& to);
 
 }  // namespace konnx::kernels::onednn

@@ -202,7 +202,7 @@ void Conv::run(const float* x, const float* w, const float* bias, const float* z
         src_reorder_.run(s, src, tmp, base);
         src = tmp;
     }
-    dnnl::memory weights = constant_weights_;
+    dnnl::memory weights = constant_weights_.memory;
     if (!weights) {
         weights = wrap(weights_user_, w);
         if (weights_reorder_) {

@@ -92,7 +92,7 @@ private:
     int sum_post_op_index_ = -1;
     dnnl::memory::desc src_md_, dst_md_, weights_md_, scratchpad_md_;
     Reorder src_reorder_, dst_reorder_, weights_reorder_;
-    dnnl::memory constant_weights_;
+    PackedConstant constant_weights_;
     std::size_t scratchpad_offset_ = 0, src_offset_ = 0, dst_offset_ = 0, weights_offset_ = 0;
     std::size_t scratch_bytes_ = 0;
 };

@@ -36,11 +36,12 @@ MatMul::MatMul(const MatMulParams& p, const float* constant_b, const float* cons
 void MatMul::run(const float* a, const float* b, const float* bias, float* y, std::span<std::byte> scratch) const {
     dnnl::stream& s = thread_stream();
     const ArgCache::Lease cached(*args_);
-    std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, cached.bind(0, a_md_, a)},
-                                               {DNNL_ARG_WEIGHTS, constant_b_ ? constant_b_ : cached.bind(1, b_md_, b)},
-                                               {DNNL_ARG_DST, cached.bind(3, y_md_, y)}};
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, cached.bind(0, a_md_, a)},
+        {DNNL_ARG_WEIGHTS, constant_b_ ? constant_b_.memory : cached.bind(1, b_md_, b)},
+        {DNNL_ARG_DST, cached.bind(3, y_md_, y)}};
     if (constant_bias_)
-        args.emplace(DNNL_ARG_BIAS, constant_bias_);
+        args.emplace(DNNL_ARG_BIAS, constant_bias_.memory);
     else if (bias && bias_md_.get_size() > 0)
         args.emplace(DNNL_ARG_BIAS, cached.bind(2, bias_md_, bias));
     if (scratchpad_md_.get_size() > 0)

@@ -31,7 +31,7 @@ public:
 private:
     dnnl::primitive prim_;
     dnnl::memory::desc a_md_, b_md_, b_user_, bias_md_, y_md_, scratchpad_md_;
-    dnnl::memory constant_b_, constant_bias_;
+    PackedConstant constant_b_, constant_bias_;
     std::size_t scratch_bytes_ = 0;
     std::unique_ptr<ArgCache> args_;  // a, b, bias, y, scratchpad
 };
