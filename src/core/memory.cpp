@@ -3,11 +3,13 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/shape.hpp"
 
 namespace konnx {
 
@@ -61,6 +63,13 @@ std::shared_ptr<void> allocate_load_memory(std::size_t bytes) {
         const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kPage - 1);
         if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
     });
+}
+
+Tensor empty_load_tensor(DType dtype, Shape shape) {
+    const std::size_t bytes = checked_nbytes(checked_numel(shape), dtype);
+    std::shared_ptr<void> memory = allocate_load_memory(std::max<std::size_t>(bytes, 1));
+    void* data = memory.get();
+    return Tensor::wrap(dtype, std::move(shape), std::move(memory), data);
 }
 
 }  // namespace konnx

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "konnx/tensor.hpp"
+
 namespace konnx {
 
 /// Asks for transparent huge pages on [p, p+bytes) when it is large (>= 4 MiB): a 100 MB weight copy
@@ -18,5 +20,8 @@ void advise_huge_pages(void* p, std::size_t bytes) noexcept;
 /// one it may share with a session loaded right after it; a piece freed earlier returns its whole pages at
 /// once. Thread-safe (kernels are built in parallel).
 std::shared_ptr<void> allocate_load_memory(std::size_t bytes);
+
+/// An uninitialized tensor in allocate_load_memory: for weights made at load (copied, folded, packed).
+Tensor empty_load_tensor(DType dtype, Shape shape);
 
 }  // namespace konnx

@@ -44,12 +44,10 @@ Tensor tensor_over(DType dtype, Shape shape, std::span<const std::byte> bytes,
         return Tensor::wrap(dtype, std::move(shape),
                             std::shared_ptr<void>(std::const_pointer_cast<MappedFile>(file), data), data);
     }
-    if (bytes.empty()) return Tensor::empty(dtype, std::move(shape));
-    std::shared_ptr<void> copy = allocate_load_memory(bytes.size());
-    std::memcpy(copy.get(), bytes.data(), bytes.size());
+    Tensor t = empty_load_tensor(dtype, std::move(shape));
+    if (!bytes.empty()) std::memcpy(t.raw(), bytes.data(), bytes.size());
     if (file) file->release(bytes.data(), bytes.size());  // copied: the mapped pages are not needed again
-    void* data = copy.get();
-    return Tensor::wrap(dtype, std::move(shape), std::move(copy), data);
+    return t;
 }
 
 DType to_dtype(int32_t data_type, const std::string& what) {

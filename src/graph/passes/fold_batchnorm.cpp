@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/file.hpp"
+#include "core/memory.hpp"
 #include "graph/passes/passes.hpp"
 
 namespace konnx::graph {
@@ -60,8 +61,9 @@ bool fold_batchnorm(Model& model) {
         const Attribute* eps_attr = bn.find_attr("epsilon");
         const float eps = eps_attr ? eps_attr->f : 1e-5f;
 
-        Tensor new_w = Tensor::empty(DType::kFloat32, w->shape());  // written once (no clone, then scale)
-        Tensor new_b = Tensor::empty(DType::kFloat32, {channels});
+        // Written once (no clone, then scale), into huge-page blocks like the other weights made at load.
+        Tensor new_w = empty_load_tensor(DType::kFloat32, w->shape());
+        Tensor new_b = empty_load_tensor(DType::kFloat32, {channels});
         const int64_t per_out = w->numel() / channels;
         for (int64_t o = 0; o < channels; ++o) {
             const float s = gamma->data<float>()[o] / std::sqrt(var->data<float>()[o] + eps);
