@@ -40,6 +40,23 @@ struct KerasWeights {
     std::vector<Tensor> values;
 };
 
+/// Weights named w0, w1, ... of `shapes` for `layer`, filled with the bounded, sign-alternating sequence
+/// v <- v * -1.07 + step starting at `start` (no zeros or repeats that would hide a transposed layout).
+inline KerasWeights sequence_weights(const std::string& layer, std::vector<Shape> shapes, float start, float step) {
+    KerasWeights w;
+    w.layer = layer;
+    int k = 0;
+    for (auto& s : shapes) {
+        Tensor t = Tensor::empty(DType::kFloat32, s);
+        float v = start;
+        for (auto& x : t.span<float>())
+            x = (v = v * -1.07f + step);
+        w.names.push_back("w" + std::to_string(k++));
+        w.values.push_back(t);
+    }
+    return w;
+}
+
 /// Writes a Keras 2 full-model .h5: root keras_version/backend/model_config, model_weights/<layer>/...
 /// `split_names` writes layer_names as layer_names0, layer_names1 (as Keras does past 64 KB).
 void write_keras_h5(const std::string& path, const nlohmann::json& model_config,

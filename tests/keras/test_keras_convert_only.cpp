@@ -25,18 +25,7 @@ std::string dir_for(const std::string& name) {
 }
 
 KerasWeights weights(const std::string& layer, std::vector<Shape> shapes) {
-    KerasWeights w;
-    w.layer = layer;
-    int k = 0;
-    for (auto& s : shapes) {
-        Tensor t = Tensor::empty(DType::kFloat32, s);
-        float v = 0.1f;
-        for (auto& x : t.span<float>())
-            x = (v = v * -1.07f + 0.013f);
-        w.names.push_back("w" + std::to_string(k++));
-        w.values.push_back(t);
-    }
-    return w;
+    return sequence_weights(layer, std::move(shapes), 0.1f, 0.013f);
 }
 
 struct Case {
