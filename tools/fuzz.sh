@@ -45,6 +45,16 @@ run)
     mkdir -p "$b/fuzz-corpus/$target" "$b/fuzz-artifacts" "$b/fuzz-seeds/$target"
     touch "$b/fuzz-corpus/$target.start"
     log="$b/fuzz-artifacts/$target.log"
+    # Crashes are blamed by their first symbolized frame (an ASan interceptor, libhdf5 or konnx); bare addresses
+    # would blame konnx for every interceptor report, so a missing symbolizer is an error, not a guess.
+    if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+        ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
+        [ -n "$ASAN_SYMBOLIZER_PATH" ] || {
+            echo "fuzz: llvm-symbolizer not found (apt-get install llvm); needed to read crash stacks" >&2
+            exit 1
+        }
+        export ASAN_SYMBOLIZER_PATH
+    fi
     # -rss_limit_mb: a hostile file must hit a konnx limit long before 2.5 GB. -timeout: 25 s per input.
     limits=()
     if [[ $target == keras_* ]]; then

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev libomp-dev
+    build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev llvm libomp-dev
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev ocl-icd-opencl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
     python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pil
@@ -13,6 +13,8 @@ packages=(
 )
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake config (find_package(dnnl))
 # requires OpenCL; libdnnl-dev only recommends the package, and recommends are not installed here.
+# llvm: llvm-symbolizer, without which sanitizer stack traces are bare addresses and tools/fuzz.sh cannot tell a
+# crash in libhdf5 from one in konnx (clang does not depend on it).
 # Node.js may come from elsewhere (e.g. NodeSource's nodejs bundles npm); only add Debian's when absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

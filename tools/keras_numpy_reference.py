@@ -10,6 +10,7 @@ not of any converter: it shares nothing with konnx's ONNX lowering, so konnx and
 against it.  Unknown layers or options fail loudly (exit 2) instead of guessing.
 """
 import json
+import math
 import sys
 
 import h5py
@@ -53,16 +54,55 @@ def sizes(value, rank):
     return [value] * rank if isinstance(value, int) else list(value)
 
 
+def softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def hard_sigmoid(x, keras3):
+    # Keras 1/2: clip(0.2 x + 0.5, 0, 1); Keras 3: relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1)
+    return np.clip(x / 6 + 0.5 if keras3 else 0.2 * x + 0.5, 0, 1)
+
+
+def softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+KERAS3 = False  # set from the file's keras_version (hard_sigmoid changed meaning in Keras 3)
+
+
 def activation(name, x):
+    """keras.activations.<name>(x) with its default arguments, from the formulas in Keras's docs."""
     if name in (None, "linear"):
         return x
-    if name == "relu":
-        return np.maximum(x, 0)
-    if name == "sigmoid":
-        return 1 / (1 + np.exp(-x))
-    if name == "tanh":
-        return np.tanh(x)
-    raise NotImplementedError(f"activation {name}")
+    erf = np.vectorize(math.erf)
+    formulas = {
+        "relu": lambda: np.maximum(x, 0),
+        "relu6": lambda: np.clip(x, 0, 6),
+        "sigmoid": lambda: 1 / (1 + np.exp(-x)),
+        "tanh": lambda: np.tanh(x),
+        "exponential": lambda: np.exp(x),
+        "softplus": lambda: softplus(x),
+        "softsign": lambda: x / (1 + np.abs(x)),
+        "elu": lambda: np.where(x > 0, x, np.expm1(x)),  # alpha 1
+        "selu": lambda: 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(x)),
+        "leaky_relu": lambda: np.where(x >= 0, x, 0.2 * x),  # keras.activations.leaky_relu: negative_slope 0.2
+        "hard_sigmoid": lambda: hard_sigmoid(x, KERAS3),
+        "hard_silu": lambda: x * hard_sigmoid(x, True),  # Keras 3 only: x * relu6(x + 3) / 6
+        "hard_swish": lambda: x * hard_sigmoid(x, True),
+        "swish": lambda: x / (1 + np.exp(-x)),
+        "silu": lambda: x / (1 + np.exp(-x)),
+        "mish": lambda: x * np.tanh(softplus(x)),
+        "log_sigmoid": lambda: -softplus(-x),
+        "gelu": lambda: 0.5 * x * (1 + erf(x / math.sqrt(2))),  # approximate=False, Keras's default
+        # gelu(approximate=True): 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+        "gelu_approximate": lambda: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3))),
+        "softmax": lambda: softmax(x),
+        "log_softmax": lambda: np.log(softmax(x)),
+    }
+    if name not in formulas:
+        raise NotImplementedError(f"activation {name}")
+    return formulas[name]()
 
 
 def channels_last(cfg):
@@ -177,6 +217,30 @@ def resize_axis(x, axis, out, method):
 
 def apply(cls, cfg, w, xs):
     x = xs[0]
+    if cls == "Activation":
+        return activation(cfg["activation"], x)
+    if cls == "Dense":  # x @ kernel + bias over the last axis, then the activation
+        y = x @ w[0]
+        if cfg.get("use_bias", True):
+            y = y + w[1]
+        return activation(cfg.get("activation"), y)
+    if cls == "Rescaling":  # x * scale + offset
+        return x * cfg.get("scale", 1.0) + cfg.get("offset", 0.0)
+    if cls == "ReLU":
+        # max_value if x >= max_value; x if threshold <= x < max_value; negative_slope * (x - threshold) otherwise
+        top, slope, th = cfg.get("max_value"), cfg.get("negative_slope", 0.0), cfg.get("threshold", 0.0)
+        y = np.where(x >= th, x, slope * (x - th))
+        return y if top is None else np.where(x >= top, top, y)
+    if cls == "LeakyReLU":  # x if x >= 0 else negative_slope * x (Keras 2 calls it alpha, default 0.3)
+        slope = cfg["negative_slope"] if "negative_slope" in cfg else cfg.get("alpha", 0.3)
+        return np.where(x >= 0, x, slope * x)
+    if cls == "ELU":  # x if x > 0 else alpha * (exp(x) - 1)
+        return np.where(x > 0, x, cfg.get("alpha", 1.0) * np.expm1(x))
+    if cls == "Softmax":
+        axis = cfg.get("axis", -1)
+        if isinstance(axis, list):
+            raise NotImplementedError("Softmax over several axes")
+        return softmax(x, axis)
     if cls == "Subtract":  # inputs[0] - inputs[1]
         return xs[0] - xs[1]
     if cls == "Add":
@@ -305,6 +369,9 @@ def main(argv):
         feeds[name] = np.load(path).astype(np.float64)
     with h5py.File(argv[1], "r") as f:
         cfg = json.loads(f.attrs["model_config"])
+        version = f.attrs.get("keras_version", b"2")
+        global KERAS3
+        KERAS3 = int((version.decode() if isinstance(version, bytes) else str(version)).split(".")[0]) >= 3
         weights = read_weights(f)
     model = cfg["config"]
     values = {}

@@ -30,13 +30,87 @@ KerasWeights weights(const std::string& layer, std::vector<Shape> shapes) {
 struct Case {
     const char* name;
     const char* reference;  // which numpy transcription the case is held against
-    const char* model;
+    std::string model;
     std::vector<KerasWeights> weights;
     std::vector<int64_t> out_shape;  // with batch 2
+    std::string keras_version = "3.6.0";
 };
 
+// A functional model: input [N,3,8] scaled by Rescaling(4, 0.5) (so the clips of relu6 / hard_sigmoid and the
+// tails of exp are reached), each of `branches` (JSON layer objects without inbound_nodes) applied to it, and
+// their outputs concatenated on the last axis.
+std::string branches_model(const std::vector<std::string>& branches) {
+    json layers = json::parse(R"([
+        {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,3,8]},"inbound_nodes":[]},
+        {"name":"rs","class_name":"Rescaling","config":{"name":"rs","scale":4.0,"offset":0.5},
+         "inbound_nodes":[[["a",0,0,{}]]]}])");
+    json cat_inputs = json::array();
+    for (const auto& b : branches) {
+        json layer = json::parse(b);
+        layer["name"] = layer["config"]["name"];
+        layer["inbound_nodes"] = json::parse(R"([[["rs",0,0,{}]]])");
+        cat_inputs.push_back(json::array({layer["name"], 0, 0, json::object()}));
+        layers.push_back(layer);
+    }
+    layers.push_back({{"name", "cat"},
+                      {"class_name", "Concatenate"},
+                      {"config", {{"name", "cat"}, {"axis", -1}}},
+                      {"inbound_nodes", json::array({cat_inputs})}});
+    json model = {{"class_name", "Model"},
+                  {"config",
+                   {{"name", "m"},
+                    {"layers", layers},
+                    {"input_layers", json::parse(R"([["a",0,0]])")},
+                    {"output_layers", json::parse(R"([["cat",0,0]])")}}}};
+    return model.dump();
+}
+
+std::string activation_branch(const std::string& act) {
+    return R"({"class_name":"Activation","config":{"name":")" + act + R"(","activation":")" + act + R"("}})";
+}
+
 std::vector<Case> cases() {
+    // Every keras.activations function by name (Keras 3 file: hard_sigmoid is relu6(x + 3) / 6), as Activation
+    // layers and as a Dense layer's activation. gelu_approximate is konnx's spelling of gelu(approximate=True).
+    std::vector<std::string> keras3_acts;
+    for (const char* a : {"exponential", "hard_sigmoid", "hard_silu", "hard_swish",
+                          "leaky_relu",  "log_sigmoid",  "gelu",      "gelu_approximate",
+                          "mish",        "selu",         "elu",       "softplus",
+                          "softsign",    "relu6",        "silu",      "swish",
+                          "sigmoid",     "tanh",         "relu",      "linear",
+                          "softmax",     "log_softmax"})
+        keras3_acts.push_back(activation_branch(a));
+    keras3_acts.push_back(R"({"class_name":"Dense","config":{"name":"d","units":4,"activation":"gelu"}})");
     return {
+        {"activations_keras3",
+         "numpy transcription of every keras.activations formula (Keras 3 hard_sigmoid)",
+         branches_model(keras3_acts),
+         {weights("d", {{8, 4}, {4}})},
+         {2, 3, 22 * 8 + 4}},
+        // The same file claiming Keras 2: hard_sigmoid is clip(0.2 x + 0.5, 0, 1) there.
+        {"activations_keras2_hard_sigmoid",
+         "numpy transcription of Keras 2's hard_sigmoid",
+         branches_model({activation_branch("hard_sigmoid"),
+                         R"({"class_name":"Dense","config":{"name":"d","units":4,"activation":"hard_sigmoid"}})"}),
+         {weights("d", {{8, 4}, {4}})},
+         {2, 3, 8 + 4},
+         "2.4.0"},
+        // ReLU(max_value, negative_slope, threshold) in every combination the layer documents, LeakyReLU with
+        // Keras 3's negative_slope and Keras 2's alpha, ELU with alpha != 1, Softmax over a non-last axis.
+        {"advanced_activation_layers",
+         "numpy transcription of Keras's ReLU, LeakyReLU, ELU and Softmax layer formulas",
+         branches_model({
+             R"({"class_name":"ReLU","config":{"name":"r_all","max_value":3.0,"negative_slope":0.1,"threshold":0.5}})",
+             R"({"class_name":"ReLU","config":{"name":"r_slope","negative_slope":0.3}})",
+             R"({"class_name":"ReLU","config":{"name":"r_threshold","threshold":1.5}})",
+             R"({"class_name":"ReLU","config":{"name":"r_max","max_value":2.5}})",
+             R"({"class_name":"LeakyReLU","config":{"name":"lr3","negative_slope":0.15}})",
+             R"({"class_name":"LeakyReLU","config":{"name":"lr2","alpha":0.25}})",
+             R"({"class_name":"ELU","config":{"name":"elu","alpha":0.7}})",
+             R"({"class_name":"Softmax","config":{"name":"sm","axis":1}})",
+         }),
+         {},
+         {2, 3, 8 * 8}},
         // ZeroPadding1D: zeros before/after the steps; Cropping1D: drops steps; UpSampling1D: repeats each step;
         // UnitNormalization: x / sqrt(max(sum(x^2), 1e-12)) (the padded all-zero steps exercise the clamp).
         {"pad_crop_upsample_unitnorm_1d",
@@ -219,7 +293,7 @@ TEST(KerasNumpyReference, KonnxAndOnnxRuntimeMatchNumpyTranscriptionOfKeras) {
         const std::string d = binary_dir() + "/keras_numpy_reference/" + c.name;
         fs::create_directories(d);
         dirs.push_back(d);
-        write_keras_h5(d + "/model.h5", json::parse(c.model), c.weights, "3.6.0");
+        write_keras_h5(d + "/model.h5", json::parse(c.model), c.weights, c.keras_version);
         ConvertReport rep;
         ASSERT_NO_THROW(files.push_back(prepare_parity_case(d + "/model.h5", "", d, 1e-4, 1e-3, {}, &rep)));
         // The reference: numpy, from the .h5's config and weights and the same input files.
