@@ -105,6 +105,65 @@ def activation(name, x):
     return formulas[name]()
 
 
+def attention_keep(cfg, call, tq, tv, attention_mask=None):
+    """Which (query i, key j) pairs may attend: causal keeps j <= i; attention_mask keeps its non-zero entries."""
+    keep = np.ones((1, tq, tv), dtype=bool)
+    if cfg.get("causal") or cfg.get("use_causal_mask") or call.get("use_causal_mask"):
+        keep = keep & np.tril(np.ones((tq, tv), dtype=bool))[None]
+    if attention_mask is not None:
+        keep = keep & (attention_mask != 0)
+    return keep
+
+
+def dot_attention(cfg, w, call, q, v, k):
+    # scores = q . k^T (times `scale` with use_scale); masked scores minus 1e9; softmax over keys; times v.
+    if cfg.get("score_mode", "dot") != "dot":
+        raise NotImplementedError("Attention score_mode concat")
+    scores = q @ np.swapaxes(k, -1, -2)
+    if cfg.get("use_scale"):
+        scores = scores * w[0]
+    p = softmax(masked(scores, attention_keep(cfg, call, q.shape[1], k.shape[1])))
+    return [p @ v, p]
+
+
+def masked(scores, keep):
+    """Keras adds -1e9 to masked scores in float32, which rounds the scores of a fully masked row to multiples
+    of 64 (often all equal: a uniform softmax); float64 would keep their differences."""
+    biased = scores.astype(np.float32) + np.float32(-1e9) * (~keep).astype(np.float32)
+    return np.where(keep, scores, biased.astype(np.float64))
+
+
+def additive_attention(cfg, w, call, q, v, k):
+    # scores[b,i,j] = sum_d scale[d] tanh(q[b,i,d] + k[b,j,d]); masked minus 1e9; softmax over keys; times v.
+    t = np.tanh(q[:, :, None, :] + k[:, None, :, :])
+    if cfg.get("use_scale", True):
+        t = t * w[0]
+    p = softmax(masked(t.sum(-1), attention_keep(cfg, call, q.shape[1], k.shape[1])))
+    return [p @ v, p]
+
+
+def multi_head_attention(cfg, w, call, q, v, k, attention_mask):
+    # Per head: query/key/value projections (kernel [features, heads, dim] + bias [heads, dim]), the query scaled
+    # by 1/sqrt(key_dim), scores over keys with -1e9 added where masked, softmax, weighted values, then the
+    # output projection (kernel [heads, value_dim, out] + bias).
+    use_bias = cfg.get("use_bias", True)
+    ws = iter(w)
+
+    def project(x):
+        kernel = next(ws)
+        y = np.einsum("btf,fhd->bthd", x, kernel)
+        return y + next(ws) if use_bias else y
+
+    qh, kh, vh = project(q), project(k), project(v)
+    qh = qh / math.sqrt(cfg["key_dim"])
+    scores = np.einsum("bthd,bshd->bhts", qh, kh)
+    keep = attention_keep(cfg, call, q.shape[1], k.shape[1], attention_mask)
+    p = softmax(masked(scores, keep[:, None]))
+    o = np.einsum("bhts,bshd->bthd", p, vh)
+    out = np.einsum("bthd,hdo->bto", o, next(ws))
+    return [out + next(ws) if use_bias else out, p]
+
+
 def channels_last(cfg):
     if cfg.get("data_format", "channels_last") not in (None, "channels_last"):
         raise NotImplementedError("data_format channels_first")
@@ -215,8 +274,19 @@ def resize_axis(x, axis, out, method):
     return np.take(x, low, axis=axis) * (1 - lerp) + np.take(x, high, axis=axis) * lerp
 
 
-def apply(cls, cfg, w, xs):
+def apply(cls, cfg, w, xs, call=None, kw=None):
+    """Layer `cls` on positional inputs `xs`; `call` holds the call's non-tensor arguments, `kw` its tensors."""
+    call, kw = call or {}, kw or {}
     x = xs[0]
+    if cls in ("Attention", "AdditiveAttention", "MultiHeadAttention"):
+        q = xs[0]
+        v = xs[1] if len(xs) > 1 else kw["value"]
+        k = xs[2] if len(xs) > 2 else kw.get("key", v)
+        if cls == "MultiHeadAttention":
+            outs = multi_head_attention(cfg, w, call, q, v, k, kw.get("attention_mask"))
+        else:
+            outs = (dot_attention if cls == "Attention" else additive_attention)(cfg, w, call, q, v, k)
+        return outs if call.get("return_attention_scores") else outs[0]
     if cls == "Activation":
         return activation(cfg["activation"], x)
     if cls == "Dense":  # x @ kernel + bias over the last axis, then the activation
@@ -359,6 +429,12 @@ def apply(cls, cfg, w, xs):
     raise NotImplementedError(f"no numpy reference for {cls}")
 
 
+def output(values, ref):
+    """Tensor `ref[2]` of layer `ref[0]` (layers with several outputs store a list)."""
+    v = values[ref[0]]
+    return v[ref[2]] if isinstance(v, list) else v
+
+
 def main(argv):
     if len(argv) < 4:
         print(__doc__, file=sys.stderr)
@@ -394,12 +470,21 @@ def main(argv):
                     continue
                 if len(layer["inbound_nodes"]) != 1:
                     raise NotImplementedError("shared layers")
-                xs = [values[ref[0]] for ref in layer["inbound_nodes"][0]]
-                values[name] = apply(layer["class_name"], layer["config"], weights.get(name, []), xs)
+                # tf.keras node entries: [layer, node, tensor, call kwargs]; tensor kwargs are [layer, node, tensor]
+                refs = layer["inbound_nodes"][0]
+                xs = [output(values, ref) for ref in refs]
+                call, kw = {}, {}
+                for ref in refs:
+                    for key, val in (ref[3] if len(ref) > 3 else {}).items():
+                        if isinstance(val, list) and len(val) >= 3 and isinstance(val[0], str):
+                            kw[key] = output(values, val)
+                        else:
+                            call[key] = val
+                values[name] = apply(layer["class_name"], layer["config"], weights.get(name, []), xs, call, kw)
             outs = model["output_layers"]
             if len(outs) != 1:
                 raise NotImplementedError("several outputs")
-            out = values[outs[0][0]]
+            out = output(values, outs[0])
     except (NotImplementedError, KeyError, ValueError) as e:
         print(f"keras_numpy_reference: {e}", file=sys.stderr)
         return 2

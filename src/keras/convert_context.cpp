@@ -125,6 +125,14 @@ double ConvertContext::f64(const char* key, double def) const {
     invalid(cat("config '", key, "' should be a number, got ", v.dump().substr(0, 80)));
 }
 
+bool ConvertContext::call_flag(const char* key, bool def) const {
+    if (!node_ || !node_->kwargs.contains(key) || node_->kwargs[key].is_null()) return def;
+    const json& v = node_->kwargs[key];
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number()) return v.get<double>() != 0;
+    invalid(cat("call argument '", key, "' should be a boolean"));
+}
+
 bool ConvertContext::flag(const char* key, bool def) const {
     if (!has(key)) return def;
     const json& v = config()[key];
@@ -307,11 +315,13 @@ std::vector<KTensor> ConvertContext::call_layer(const Layer& inner, const std::v
     if (!conv) unsupported(cat("wrapped layer class '", inner.class_name, "'"));
     // Save the outer state, convert the inner layer, restore.
     const Layer* saved_layer = layer_;
+    const InboundNode* saved_node = node_;
     auto saved_inputs = std::move(inputs_);
     auto saved_kwargs = std::move(kwargs_);
     auto saved_outputs = std::move(outputs_);
     const int saved_nodes = nodes_in_layer_;
     layer_ = &inner;
+    node_ = nullptr;
     inputs_ = inputs;
     kwargs_.clear();
     outputs_.clear();
@@ -319,6 +329,7 @@ std::vector<KTensor> ConvertContext::call_layer(const Layer& inner, const std::v
     (*conv)(*this);
     auto result = std::move(outputs_);
     layer_ = saved_layer;
+    node_ = saved_node;
     inputs_ = std::move(saved_inputs);
     kwargs_ = std::move(saved_kwargs);
     outputs_ = std::move(saved_outputs);
@@ -345,9 +356,10 @@ void ConvertContext::unsupported(const std::string& what) const {
 
 void ConvertContext::invalid(const std::string& what) const { fail(ErrorCode::kInvalidModel, where(), ": ", what); }
 
-void ConvertContext::begin_layer(const Layer& layer, const InboundNode*, std::vector<KTensor> inputs,
+void ConvertContext::begin_layer(const Layer& layer, const InboundNode* node, std::vector<KTensor> inputs,
                                  std::map<std::string, std::vector<KTensor>> kwargs) {
     layer_ = &layer;
+    node_ = node;
     inputs_ = std::move(inputs);
     kwargs_ = std::move(kwargs);
     outputs_.clear();
@@ -372,6 +384,7 @@ std::vector<KTensor> ConvertContext::end_layer() {
     auto out = std::move(outputs_);
     outputs_.clear();
     layer_ = nullptr;
+    node_ = nullptr;
     return out;
 }
 

@@ -79,6 +79,8 @@ public:
     const KTensor& input(std::size_t i = 0) const;
     /// Tensor-valued keyword arguments of the call (initial_state, mask, ...); empty when absent.
     std::vector<KTensor> kwarg_tensors(const std::string& key) const;
+    /// A boolean keyword argument of the call (use_causal_mask, return_attention_scores, ...), else `def`.
+    bool call_flag(const char* key, bool def) const;
     void set_outputs(std::vector<KTensor> outputs) { outputs_ = std::move(outputs); }
     void set_output(KTensor output) { outputs_ = {std::move(output)}; }
 
@@ -150,6 +152,7 @@ private:
     int keras_major_ = 2;
     std::string keras_version_;
     const Layer* layer_ = nullptr;
+    const InboundNode* node_ = nullptr;  // the call being converted; null for wrapped inner layers
     std::vector<KTensor> inputs_;
     std::map<std::string, std::vector<KTensor>> kwargs_;
     std::vector<KTensor> outputs_;

@@ -65,6 +65,24 @@ std::string branches_model(const std::vector<std::string>& branches) {
     return model.dump();
 }
 
+// q [N,5,6] attends to v [N,5,6] with 2 heads (key_dim 3, value_dim 2), masked by ReLU(threshold)(m) and causally.
+std::string mha_model(const std::string& output) {
+    return R"({"class_name":"Model","config":{"name":"m","layers":[
+        {"name":"q","class_name":"InputLayer","config":{"name":"q","batch_input_shape":[null,5,6]},"inbound_nodes":[]},
+        {"name":"v","class_name":"InputLayer","config":{"name":"v","batch_input_shape":[null,5,6]},"inbound_nodes":[]},
+        {"name":"m","class_name":"InputLayer","config":{"name":"m","batch_input_shape":[null,5,5]},"inbound_nodes":[]},
+        {"name":"mk","class_name":"ReLU","config":{"name":"mk","threshold":0.2},"inbound_nodes":[[["m",0,0,{}]]]},
+        {"name":"mha","class_name":"MultiHeadAttention","config":{"name":"mha","num_heads":2,"key_dim":3,"value_dim":2},
+         "inbound_nodes":[[["q",0,0,{"value":["v",0,0],"attention_mask":["mk",0,0],"use_causal_mask":true,
+                                      "return_attention_scores":true}]]]}],
+       "input_layers":[["q",0,0],["v",0,0],["m",0,0]],"output_layers":[)" +
+           output + "]}}";
+}
+
+std::vector<KerasWeights> mha_weights() {
+    return {weights("mha", {{6, 2, 3}, {2, 3}, {6, 2, 3}, {2, 3}, {6, 2, 2}, {2, 2}, {2, 2, 6}, {6}})};
+}
+
 std::string activation_branch(const std::string& act) {
     return R"({"class_name":"Activation","config":{"name":")" + act + R"(","activation":")" + act + R"("}})";
 }
@@ -229,6 +247,45 @@ std::vector<Case> cases() {
               "padding":"valid"}}]}})",
          {weights("ct", {{2, 3, 3, 2, 2}, {2}}), weights("ct2", {{2, 2, 2, 2, 2}, {2}})},
          {2, 8, 6, 8, 2}},
+        // Attention (use_scale) with the call argument use_causal_mask, AdditiveAttention with tf.keras 2.4's
+        // `causal` constructor argument: key j is masked for query i when j > i (scores minus 1e9).
+        {"attention_causal",
+         "numpy transcription of Keras's Attention and AdditiveAttention math with causal masks",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"q","class_name":"InputLayer","config":{"name":"q","batch_input_shape":[null,5,4]},"inbound_nodes":[]},
+            {"name":"v","class_name":"InputLayer","config":{"name":"v","batch_input_shape":[null,6,4]},"inbound_nodes":[]},
+            {"name":"att","class_name":"Attention","config":{"name":"att","use_scale":true},
+             "inbound_nodes":[[["q",0,0,{"use_causal_mask":true}],["v",0,0,{"use_causal_mask":true}]]]},
+            {"name":"add","class_name":"AdditiveAttention","config":{"name":"add","use_scale":true,"causal":true},
+             "inbound_nodes":[[["q",0,0,{}],["v",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["att",0,0,{}],["add",0,0,{}]]]}],
+           "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["cat",0,0]]}})",
+         {KerasWeights{"att", {"scale"}, {Tensor::from_vector<float>({}, {1.7f})}}, weights("add", {{4}})},
+         {2, 5, 8}},
+        // return_attention_scores: the layer's second output is the softmax weights.
+        {"attention_scores",
+         "numpy transcription of Keras's Attention math (attention scores output)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"q","class_name":"InputLayer","config":{"name":"q","batch_input_shape":[null,5,4]},"inbound_nodes":[]},
+            {"name":"v","class_name":"InputLayer","config":{"name":"v","batch_input_shape":[null,6,4]},"inbound_nodes":[]},
+            {"name":"att","class_name":"Attention","config":{"name":"att"},
+             "inbound_nodes":[[["q",0,0,{"return_attention_scores":true}],["v",0,0,{"return_attention_scores":true}]]]}],
+           "input_layers":[["q",0,0],["v",0,0]],"output_layers":[["att",0,1]]}})",
+         {},
+         {2, 5, 6}},
+        // MultiHeadAttention with an attention_mask (ReLU(threshold) zeroes ~60% of it; non-zero attends) and
+        // use_causal_mask, combined with a logical and; rows masked entirely round as Keras's float32 -1e9 does.
+        {"multi_head_attention_masks",
+         "numpy transcription of Keras's MultiHeadAttention math (attention_mask and causal mask)",
+         mha_model("[\"mha\",0,0]"),
+         mha_weights(),
+         {2, 5, 6}},
+        {"multi_head_attention_scores",
+         "numpy transcription of Keras's MultiHeadAttention math (attention scores output)",
+         mha_model("[\"mha\",0,1]"),
+         mha_weights(),
+         {2, 2, 5, 5}},
         // Resizing: TF 2's tf.image.resize (half-pixel centers, no antialiasing): bilinear samples
         // (o + 0.5) * in / out - 0.5 between its clamped neighbours; nearest takes floor((o + 0.5) * in / out).
         // Height 6 -> 3 puts nearest exactly halfway between two pixels (ties go to the later one).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Attention (Luong dot-product, use_scale) and MultiHeadAttention (query/key/value/output EinsumDense
 // projections, 1/sqrt(key_dim) scaling folded into the query weights, softmax over the key axis), for
-// rank-3 (batch, time, features) inputs without masks; attention dropout is inactive at inference.
+// rank-3 (batch, time, features) inputs; causal masks (config `causal`, call `use_causal_mask`), an explicit
+// MultiHeadAttention `attention_mask`, and `return_attention_scores`. Keras masks from Masking/Embedding and
+// query/value masks are refused. Attention dropout is inactive at inference.
 #include <cmath>
 
 #include "keras/convert_context.hpp"
@@ -27,16 +29,58 @@ void attention_inputs(ConvertContext& ctx, KTensor& q, KTensor& v, KTensor& k) {
         k = kw_k[0];
     else
         k = v;
-    for (const char* m : {"attention_mask", "mask", "query_mask", "value_mask", "key_mask"})
+    for (const char* m : {"mask", "query_mask", "value_mask", "key_mask"})
         if (!ctx.kwarg_tensors(m).empty()) ctx.unsupported(std::string("a '") + m + "' input");
+    for (const KTensor* t : {&q, &v, &k})
+        if (!t->seq_lens.empty()) ctx.unsupported("a Keras mask (from Masking or Embedding(mask_zero)) on its inputs");
     if (q.rank() != 3 || v.rank() != 3 || k.rank() != 3) ctx.unsupported("attention on inputs that are not rank 3");
+}
+
+bool causal(const ConvertContext& ctx) {
+    // tf.keras <= 2.9: constructor argument `causal`; later: call argument `use_causal_mask`.
+    return ctx.flag("causal", false) || ctx.flag("use_causal_mask", false) || ctx.call_flag("use_causal_mask", false);
+}
+
+/// Keras's masking as an additive score bias: masked scores get -1e9 (Keras subtracts 1e9 in Attention and adds
+/// -1e9 in MultiHeadAttention's masked softmax, in float32), so even a fully masked row rounds as in Keras.
+/// `attention_mask` ([B, tq, tv], any non-zero value attends) and the causal mask (key j <= query i) combine
+/// with a logical and. Returns "" when nothing is masked.
+std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, const std::string& attention_mask) {
+    std::string keep;
+    if (causal(ctx)) {
+        const int64_t tq = q.shape[1], tv = v.shape[1];
+        if (tq <= 0 || tv <= 0)
+            ctx.unsupported("causal masking with an unknown sequence length (fix it with --input-shape)");
+        std::vector<float> lower(static_cast<std::size_t>(tq * tv));
+        for (int64_t i = 0; i < tq; ++i)
+            for (int64_t j = 0; j < tv; ++j)
+                lower[i * tv + j] = j <= i ? 1.0f : 0.0f;
+        keep = ctx.const_f32(lower, {tq, tv}, "causal_mask");
+    }
+    if (!attention_mask.empty()) {
+        const std::string m =
+            ctx.emit1("Cast", {ctx.emit1("Cast", {attention_mask}, {{"to", Attribute::of_int(int64_t(DType::kBool))}})},
+                      {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
+        keep = keep.empty() ? m : ctx.emit1("Mul", {m, keep});
+    }
+    if (keep.empty()) return "";
+    return ctx.emit1("Mul", {ctx.emit1("Sub", {ctx.scalar_f32(1, "one"), keep}), ctx.scalar_f32(-1e9f, "masked")});
+}
+
+/// The layer's outputs: the result, and the attention weights when the call asks for them.
+void set_attention_outputs(ConvertContext& ctx, KTensor y, const std::string& weights, Shape weights_shape) {
+    if (!ctx.call_flag("return_attention_scores", false)) return ctx.set_output(std::move(y));
+    KTensor w;
+    w.value = weights;
+    w.perm = identity_perm(weights_shape.size());
+    w.shape = std::move(weights_shape);
+    ctx.set_outputs({std::move(y), std::move(w)});
 }
 
 void dot_attention(ConvertContext& ctx) {
     KTensor q, v, k;
     attention_inputs(ctx, q, v, k);
     if (ctx.str("score_mode", "dot") != "dot") ctx.unsupported("score_mode '" + ctx.str("score_mode", "") + "'");
-    if (ctx.flag("causal", false) || ctx.flag("use_causal_mask", false)) ctx.unsupported("causal masking");
     const std::string qv = ctx.as_keras(q), vv = ctx.as_keras(v);
     const std::string kt = ctx.as_perm(k, {0, 2, 1});
     std::string scores = ctx.emit1("MatMul", {qv, kt});
@@ -44,12 +88,13 @@ void dot_attention(ConvertContext& ctx) {
         ctx.expect_weights({1});
         scores = ctx.emit1("Mul", {scores, ctx.add_initializer(ctx.weight(0).reshaped({}), "scale")});
     }
+    if (const std::string bias = score_bias(ctx, q, v, ""); !bias.empty()) scores = ctx.emit1("Add", {scores, bias});
     const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     KTensor y;
     y.value = ctx.emit1("MatMul", {p, vv});
     y.shape = {q.shape[0], q.shape[1], v.shape[2]};
     y.perm = {0, 1, 2};
-    ctx.set_output(y);
+    set_attention_outputs(ctx, std::move(y), p, {q.shape[0], q.shape[1], v.shape[1]});
 }
 
 void multi_head_attention(ConvertContext& ctx) {
@@ -91,7 +136,14 @@ void multi_head_attention(ConvertContext& ctx) {
     const std::string qt = ctx.emit1("Transpose", {qh}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
     const std::string kt = ctx.emit1("Transpose", {kh}, {{"perm", Attribute::of_ints({0, 2, 3, 1})}});
     const std::string vt = ctx.emit1("Transpose", {vh}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
-    const std::string p = ctx.emit1("Softmax", {ctx.emit1("MatMul", {qt, kt})}, {{"axis", Attribute::of_int(-1)}});
+    std::string scores = ctx.emit1("MatMul", {qt, kt});  // [B, H, T, S]
+    const auto mask = ctx.kwarg_tensors("attention_mask");
+    if (mask.size() > 1 || (mask.size() == 1 && mask[0].rank() != 3))
+        ctx.invalid("attention_mask must be one [batch, query steps, key steps] tensor");
+    if (const std::string bias = score_bias(ctx, q, v, mask.empty() ? "" : ctx.as_keras(mask[0])); !bias.empty())
+        scores = ctx.emit1("Add",
+                           {scores, mask.empty() ? bias : ctx.emit1("Unsqueeze", {bias, ctx.const_i64({1}, "axes")})});
+    const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     std::string o =
         ctx.emit1("Transpose", {ctx.emit1("MatMul", {p, vt})}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
     o = ctx.emit1("Reshape", {o, ctx.const_i64({0, 0, heads * value_dim}, "merge_shape")});
@@ -103,14 +155,13 @@ void multi_head_attention(ConvertContext& ctx) {
     y.value = o;
     y.shape = {q.shape[0], q.shape[1], ok.dim(2)};
     y.perm = {0, 1, 2};
-    ctx.set_output(y);
+    set_attention_outputs(ctx, std::move(y), p, {q.shape[0], heads, q.shape[1], k.shape[1]});
 }
 
 /// Bahdanau: scores[b,i,j] = sum_d scale[d] * tanh(q[b,i,d] + k[b,j,d]); softmax over j; times v.
 void additive_attention(ConvertContext& ctx) {
     KTensor q, v, k;
     attention_inputs(ctx, q, v, k);
-    if (ctx.flag("causal", false) || ctx.flag("use_causal_mask", false)) ctx.unsupported("causal masking");
     const std::string qu = ctx.emit1("Unsqueeze", {ctx.as_keras(q), ctx.const_i64({2}, "axes")});
     const std::string ku = ctx.emit1("Unsqueeze", {ctx.as_keras(k), ctx.const_i64({1}, "axes")});
     std::string t = ctx.emit1("Tanh", {ctx.emit1("Add", {qu, ku})});
@@ -118,14 +169,14 @@ void additive_attention(ConvertContext& ctx) {
         ctx.expect_weights({1});
         t = ctx.emit1("Mul", {t, ctx.add_initializer(ctx.weight(0), "scale")});
     }
-    const std::string scores =
-        ctx.emit1("ReduceSum", {t, ctx.const_i64({-1}, "axes")}, {{"keepdims", Attribute::of_int(0)}});
+    std::string scores = ctx.emit1("ReduceSum", {t, ctx.const_i64({-1}, "axes")}, {{"keepdims", Attribute::of_int(0)}});
+    if (const std::string bias = score_bias(ctx, q, v, ""); !bias.empty()) scores = ctx.emit1("Add", {scores, bias});
     const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     KTensor y;
     y.value = ctx.emit1("MatMul", {p, ctx.as_keras(v)});
     y.shape = {q.shape[0], q.shape[1], v.shape[2]};
     y.perm = {0, 1, 2};
-    ctx.set_output(y);
+    set_attention_outputs(ctx, std::move(y), p, {q.shape[0], q.shape[1], v.shape[1]});
 }
 
 /// EinsumDense: einsum(equation, x, kernel) + bias (stored already shaped to broadcast), then activation.
