@@ -185,6 +185,40 @@ TEST(KerasReader, UnsupportedLayersAreAllListed) {
     }
 }
 
+// A call with training=True keeps Dropout random and BatchNormalization on batch statistics at inference
+// (Keras's Monte Carlo dropout idiom); converting it as inference would silently change the model.
+TEST(KerasReader, TrainingModeCallsAreRefusedByName) {
+    for (const char* cls : {"Dropout", "BatchNormalization"}) {
+        SCOPED_TRACE(cls);
+        const json model = json::parse(std::string(R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"x","class_name":"InputLayer","config":{"name":"x","batch_input_shape":[null,3]},"inbound_nodes":[]},
+            {"name":"mc","class_name":")") +
+                                       cls + R"(","config":{"name":"mc","rate":0.5},
+             "inbound_nodes":[[["x",0,0,{"training":true}]]]}],
+           "input_layers":[["x",0,0]],"output_layers":[["mc",0,0]]}})");
+        std::vector<KerasWeights> w;
+        if (std::string(cls) == "BatchNormalization")
+            w.push_back({"mc",
+                         {"gamma", "beta", "moving_mean", "moving_variance"},
+                         {Tensor::zeros(DType::kFloat32, {3}), Tensor::zeros(DType::kFloat32, {3}),
+                          Tensor::zeros(DType::kFloat32, {3}), Tensor::zeros(DType::kFloat32, {3})}});
+        const std::string p = tmp("training_call.h5");
+        write_keras_h5(p, model, w);
+        try {
+            convert_keras(p);
+            FAIL() << "converted a training=True call";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
+            EXPECT_NE(std::string(e.what()).find("'mc'"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("training=True"), std::string::npos) << e.what();
+        }
+        // The same call with training=False (or none) converts.
+        const json inference = json::parse(model.dump().replace(model.dump().find("true"), 4, "false"));
+        write_keras_h5(p, inference, w);
+        EXPECT_NO_THROW(convert_keras(p));
+    }
+}
+
 TEST(KerasReader, ConvertOptionsAndAtomicWrite) {
     const std::string p = tmp("opts.h5");
     write_keras_h5(p, json::parse(kDense), dense_weights());

@@ -54,7 +54,13 @@ void dense(ConvertContext& ctx) {
 
 void activation(ConvertContext& ctx) { ctx.set_output(ctx.layer_activation(ctx.input())); }
 
-void identity(ConvertContext& ctx) { ctx.set_output(ctx.input()); }
+/// Dropout and noise layers: identity at inference, unless the call forces training mode (Monte Carlo dropout),
+/// which keeps them random; an inference graph cannot reproduce that, so it is refused rather than dropped.
+void identity(ConvertContext& ctx) {
+    if (ctx.layer().class_name != "ActivityRegularization" && ctx.call_flag("training", false))
+        ctx.unsupported("a call with training=True (random at inference, e.g. Monte Carlo dropout)");
+    ctx.set_output(ctx.input());
+}
 
 void flatten(ConvertContext& ctx) {
     const KTensor& x = ctx.input();

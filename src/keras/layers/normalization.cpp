@@ -32,6 +32,8 @@ std::vector<float> vec(const Tensor& t) { return t.to_vector<float>(); }
 
 void batch_norm(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
+    if (ctx.call_flag("training", false))
+        ctx.unsupported("a call with training=True (normalizes with each batch's own statistics)");
     const auto axes = axes_of(ctx, x, -1);
     if (axes.size() != 1) ctx.unsupported("BatchNormalization over several axes");
     const int axis = axes[0];
