@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -10,12 +11,20 @@
 
 namespace konnx {
 
+/// Where a conversion is, for progress displays: `stage` is "read" (the Keras file), "convert" (layer calls
+/// done of all) or "write" (bytes written of about the model's size); `done` never exceeds `total`.
+struct ConvertProgress {
+    const char* stage;
+    int64_t done, total;
+};
+
 struct ConvertOptions {
     int opset = 15;                                            ///< target ai.onnx opset, 13..17
     int64_t batch_size = -1;                                   ///< < 0 keeps the batch dimension dynamic
     std::map<std::string, std::vector<int64_t>> input_shapes;  ///< fix unknown dims per input
     std::vector<std::string> inputs_as_nchw;                   ///< these inputs become NCHW
-    std::string weights_path;  ///< weights .h5 when the model file is an architecture JSON
+    std::string weights_path;                              ///< weights .h5 when the model file is an architecture JSON
+    std::function<void(const ConvertProgress&)> progress;  ///< optional; called on the converting thread
 };
 
 struct ConvertReport {

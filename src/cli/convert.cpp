@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // konnx convert MODEL [ARCH.json] -o OUT.onnx [--opset N] [--batch-size N] [--input-shape NAME:d0,d1,...]
 //               [--inputs-as-nchw NAMES] [--json]
+#include <unistd.h>
+
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -30,6 +33,34 @@ std::vector<int64_t> parse_dims(const std::string& text, const std::string& spec
     if (dims.empty()) fail(ErrorCode::kInvalidArgument, "--input-shape: no dimensions in '", spec, "'");
     return dims;
 }
+
+/// One status line on a terminal's stderr while a big model converts: drawn only after 0.3 s (small models
+/// convert silently), redrawn at most every 0.1 s, and erased when the conversion ends.
+class TerminalProgress {
+public:
+    void operator()(const ConvertProgress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - start_ < std::chrono::milliseconds(300) || now - drawn_ < std::chrono::milliseconds(100)) return;
+        drawn_ = now;
+        shown_ = true;
+        std::cerr << "\r\033[Kkonnx: ";
+        if (std::string_view(p.stage) == "read")
+            std::cerr << "reading the Keras file";
+        else if (std::string_view(p.stage) == "convert")
+            std::cerr << "converting layer " << p.done << " of " << p.total;
+        else
+            std::cerr << "writing " << (p.total > 0 ? 100 * p.done / p.total : 100) << "%";
+        std::cerr << std::flush;
+    }
+    void erase() {
+        if (shown_) std::cerr << "\r\033[K" << std::flush;
+        shown_ = false;
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), drawn_{};
+    bool shown_ = false;
+};
 
 }  // namespace
 
@@ -74,7 +105,17 @@ CommandRunner setup_convert(CLI::App& app) {
             co.input_shapes[spec.substr(0, colon)] = parse_dims(spec.substr(colon + 1), spec);
         }
         log_info(cat("converting ", model, " -> ", opt->output));
-        const ConvertReport r = convert_keras_file(model, opt->output, co);
+        auto progress = std::make_shared<TerminalProgress>();
+        if (!opt->json && verbosity() >= 0 && ::isatty(STDERR_FILENO))
+            co.progress = [progress](const ConvertProgress& p) { (*progress)(p); };
+        ConvertReport r;
+        try {
+            r = convert_keras_file(model, opt->output, co);
+        } catch (...) {
+            progress->erase();  // the error line starts on a clean line
+            throw;
+        }
+        progress->erase();
         if (opt->json) {
             nlohmann::json j;
             j["output"] = opt->output;

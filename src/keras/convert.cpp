@@ -176,6 +176,7 @@ public:
                     // its own (permuted) copies or shares the buffers.
                     if (++calls_done_[call.layer] == call.layer->inbound_nodes.size())
                         const_cast<Layer*>(call.layer)->weights.clear();
+                    report_progress("convert", ++layer_calls_done_, layer_calls_total_);
                 }
                 for (std::size_t t = 0; t < outs.size(); ++t)
                     produced[TensorRef{call.layer->name, static_cast<int>(call.node), static_cast<int>(t)}] = outs[t];
@@ -242,7 +243,23 @@ public:
     ConvertContext ctx_;
     const ConvertOptions& opt_;
     std::map<const Layer*, std::size_t> calls_done_;
+    int64_t layer_calls_done_ = 0, layer_calls_total_ = 0;
+
+    void report_progress(const char* stage, int64_t done, int64_t total) const {
+        if (opt_.progress) opt_.progress({stage, std::min(done, total), total});
+    }
 };
+
+/// Layer calls converting `m` takes: every call of every layer, a nested model's calls once per call of it.
+int64_t count_layer_calls(const KerasModel& m) {
+    int64_t n = 0;
+    for (const auto& l : m.layers) {
+        if (l.class_name == "InputLayer") continue;
+        const auto calls = static_cast<int64_t>(l.inbound_nodes.size());
+        n += l.nested ? calls * count_layer_calls(*l.nested) : calls;
+    }
+    return n;
+}
 
 void rename_value(graph::Graph& g, const std::string& from, const std::string& to) {
     for (auto& n : g.nodes) {
@@ -531,9 +548,20 @@ void commit(const std::string& tmp, const std::string& path) {
 
 /// Streams the model into `path` atomically: peak memory stays at the IR. Above the protobuf limit, weights
 /// of 1 KiB or more go to `<path>.data` (4 KiB aligned) as ONNX external data.
-void write_model_file(const graph::Model& model, const std::string& path) {
+void write_model_file(const graph::Model& model, const std::string& path, const ConvertOptions& options) {
     ExternalPlan plan;
-    const bool use_external = weight_bytes(model) > external_data_threshold();
+    const uint64_t weights = weight_bytes(model);
+    const bool use_external = weights > external_data_threshold();
+    // Progress counts bytes of both files against the weights' size (the graph itself is small beside them).
+    const auto total = static_cast<int64_t>(weights) + 1;
+    int64_t written = 0, reported = 0;
+    auto wrote = [&](std::size_t n) {
+        written += static_cast<int64_t>(n);
+        if (options.progress && written - reported >= (int64_t{1} << 22)) {
+            reported = written;
+            options.progress({"write", std::min(written, total), total});
+        }
+    };
     // Both files are written completely before either existing file is replaced, so a failed or interrupted
     // conversion leaves an earlier output (and its .data) exactly as it was.
     std::string data_path, data_tmp;
@@ -554,6 +582,7 @@ void write_model_file(const graph::Model& model, const std::string& path) {
                 if (it == plan.offsets.end()) continue;
                 if (it->second > pos && std::fwrite(zeros, 1, it->second - pos, f) != it->second - pos) return false;
                 if (std::fwrite(t.raw(), 1, t.nbytes(), f) != t.nbytes()) return false;
+                wrote(t.nbytes());
                 pos = it->second + t.nbytes();
             }
             return true;
@@ -564,7 +593,11 @@ void write_model_file(const graph::Model& model, const std::string& path) {
         model_tmp = write_temporary(path, [&](FILE* f) {
             bool ok = true;
             write_streaming(
-                model, [&](const char* p, std::size_t n) { ok = ok && std::fwrite(p, 1, n, f) == n; },
+                model,
+                [&](const char* p, std::size_t n) {
+                    ok = ok && std::fwrite(p, 1, n, f) == n;
+                    wrote(n);
+                },
                 use_external ? &plan : nullptr);
             return ok;
         });
@@ -575,6 +608,7 @@ void write_model_file(const graph::Model& model, const std::string& path) {
         throw;
     }
     commit(model_tmp, path);
+    if (options.progress) options.progress({"write", total, total});
 }
 
 /// The converted IR and its report (convert_keras serializes it, convert_keras_file streams it to disk).
@@ -591,7 +625,9 @@ Converted convert_internal(const std::string& path, const ConvertOptions& option
     const auto t0 = std::chrono::steady_clock::now();
     if (options.opset < 13 || options.opset > 17)
         fail(ErrorCode::kUnsupported, "opset ", options.opset, " is not supported (13 to 17)");
+    if (options.progress) options.progress({"read", 0, 1});
     KerasModel model = keras::read_keras_model(path, options.weights_path);
+    if (options.progress) options.progress({"read", 1, 1});
     const auto& reg = keras::LayerRegistry::global();
 
     std::vector<std::string> bad;
@@ -613,6 +649,7 @@ Converted convert_internal(const std::string& path, const ConvertOptions& option
 
     const int64_t parameters = model.parameter_count();  // before the driver releases weights
     Driver driver(g, options, model);
+    driver.layer_calls_total_ = count_layer_calls(model);
     // Reserve the interface names so internal values never take them.
     std::vector<std::string> out_names;
     for (const auto& r : model.inputs)
@@ -701,7 +738,7 @@ ConvertReport convert_keras_file(const std::string& path, const std::string& out
         fail(ErrorCode::kInvalidArgument, output_path, ": refusing to overwrite the weights file");
     const auto t0 = std::chrono::steady_clock::now();
     Converted c = convert_internal(path, options);
-    write_model_file(c.model, output_path);
+    write_model_file(c.model, output_path, options);
     c.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return c.report;
 }

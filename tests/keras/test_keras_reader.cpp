@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <tuple>
 
 #include "core/strings.hpp"
 #include "keras/h5_file.hpp"
@@ -217,6 +218,39 @@ TEST(KerasReader, TrainingModeCallsAreRefusedByName) {
         write_keras_h5(p, inference, w);
         EXPECT_NO_THROW(convert_keras(p));
     }
+}
+
+// The progress callback sees the three stages in order, counts every layer call (a shared layer once per call)
+// and ends each stage at its total.
+TEST(KerasReader, ProgressReportsEveryStageAndLayerCall) {
+    const json model = json::parse(R"({"class_name":"Model","config":{"name":"m","layers":[
+        {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,3]},"inbound_nodes":[]},
+        {"name":"b","class_name":"InputLayer","config":{"name":"b","batch_input_shape":[null,3]},"inbound_nodes":[]},
+        {"name":"d","class_name":"Dense","config":{"name":"d","units":2},
+         "inbound_nodes":[[["a",0,0,{}]],[["b",0,0,{}]]]},
+        {"name":"sum","class_name":"Add","config":{"name":"sum"},"inbound_nodes":[[["d",0,0,{}],["d",1,0,{}]]]}],
+       "input_layers":[["a",0,0],["b",0,0]],"output_layers":[["sum",0,0]]}})");
+    const std::string p = tmp("progress.h5");
+    write_keras_h5(p, model, dense_weights());
+    std::vector<std::tuple<std::string, int64_t, int64_t>> seen;
+    ConvertOptions o;
+    o.progress = [&](const ConvertProgress& e) { seen.emplace_back(e.stage, e.done, e.total); };
+    convert_keras_file(p, tmp("progress.onnx"), o);
+    ASSERT_GE(seen.size(), 6u);
+    EXPECT_EQ(seen[0], std::make_tuple(std::string("read"), int64_t{0}, int64_t{1}));
+    EXPECT_EQ(seen[1], std::make_tuple(std::string("read"), int64_t{1}, int64_t{1}));
+    std::vector<int64_t> layer_calls;
+    for (const auto& [stage, done, total] : seen) {
+        EXPECT_LE(done, total) << stage;
+        if (stage == "convert") {
+            EXPECT_EQ(total, 3) << "d twice and sum once";
+            layer_calls.push_back(done);
+        }
+    }
+    EXPECT_EQ(layer_calls, (std::vector<int64_t>{1, 2, 3}));
+    const auto& [last_stage, last_done, last_total] = seen.back();
+    EXPECT_EQ(last_stage, "write");
+    EXPECT_EQ(last_done, last_total);
 }
 
 TEST(KerasReader, ConvertOptionsAndAtomicWrite) {
