@@ -357,14 +357,18 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
         if cfg.get("center", True):
             y = y + w[k]
         return y
-    if cls == "Normalization":  # (x - mean) / max(sqrt(variance), 1e-7), mean/variance along `axis`
+    if cls == "Normalization":
+        # (x - mean) / max(sqrt(variance), 1e-7), or with invert x * max(sqrt(variance), 1e-7) + mean; mean and
+        # variance along `axis`, from the weights or (constructor arguments) the config.
         axis = cfg.get("axis", -1)
-        if cfg.get("invert", False) or not isinstance(axis, int):
-            raise NotImplementedError("Normalization invert / several axes")
+        if not isinstance(axis, int):
+            raise NotImplementedError("Normalization over several axes")
+        mean, var = (w[0], w[1]) if cfg.get("mean") is None else (cfg["mean"], cfg["variance"])
         shape = [1] * x.ndim
-        shape[axis] = x.shape[axis]
-        mean, var = w[0].reshape(shape), w[1].reshape(shape)
-        return (x - mean) / np.maximum(np.sqrt(var), 1e-7)
+        shape[axis] = -1
+        mean, var = (np.asarray(v, dtype=np.float64).reshape(shape) for v in (mean, var))
+        std = np.maximum(np.sqrt(var), 1e-7)
+        return x * std + mean if cfg.get("invert", False) else (x - mean) / std
     if cls == "EinsumDense":
         # einsum(equation, x, kernel); the bias spans the output axes from the first bias axis on, with size 1
         # on the axes not named in bias_axes, and broadcasts against the output's trailing axes.

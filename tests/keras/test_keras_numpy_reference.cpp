@@ -180,6 +180,19 @@ std::vector<Case> cases() {
                        {Tensor::from_vector<float>({3}, {0.5f, -1, 2}), Tensor::from_vector<float>({3}, {4, 0.25f, 1}),
                         Tensor::from_vector<float>({}, {10})}}},
          {2, 4, 3}},
+        // Normalization(invert=True): x * max(sqrt(variance), 1e-7) + mean (adapted weights); then mean and variance
+        // as constructor arguments (kept in the config, no weights): per channel, then scalars.
+        {"normalization_invert_and_config_mean",
+         "numpy transcription of Keras's Normalization math (invert, mean/variance arguments)",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Normalization","config":{"name":"inv","batch_input_shape":[null,4,3],"axis":-1,"invert":true}},
+            {"class_name":"Normalization","config":{"name":"fixed","axis":-1,"mean":[0.5,-1,2],"variance":[4,0.25,1]}},
+            {"class_name":"Normalization","config":{"name":"scalar","axis":-1,"mean":1.5,"variance":9.0}}]}})",
+         {KerasWeights{"inv",
+                       {"mean", "variance", "count"},
+                       {Tensor::from_vector<float>({3}, {0.25f, 3, -2}), Tensor::from_vector<float>({3}, {2, 0.5f, 16}),
+                        Tensor::from_vector<float>({}, {10})}}},
+         {2, 4, 3}},
         // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
         {"einsum_dense",
          "numpy transcription of Keras's EinsumDense math (np.einsum)",

@@ -219,12 +219,16 @@ std::string channel_const(ConvertContext& ctx, const KTensor& x, int axis, std::
     return ctx.const_f32(values, shape, hint);
 }
 
+/// The numbers of a scalar or a (nested) list, flattened in order; empty when anything else is in it.
 std::vector<float> floats_of(const json& j) {
     std::vector<float> out;
     if (j.is_number()) out.push_back(j.get<float>());
     if (j.is_array())
-        for (const auto& e : j)
-            out.push_back(e.is_number() ? e.get<float>() : 0.0f);
+        for (const auto& e : j) {
+            const auto inner = floats_of(e);
+            if (inner.empty()) return {};
+            out.insert(out.end(), inner.begin(), inner.end());
+        }
     return out;
 }
 
@@ -239,13 +243,22 @@ void rescaling(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+/// (x - mean) / max(sqrt(variance), 1e-7), or with invert=True x * max(sqrt(variance), 1e-7) + mean. Mean and
+/// variance are the adapted weights, or constructor arguments kept in the config (then there are no weights).
 void normalization(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
-    if (ctx.config().contains("mean") && !ctx.config()["mean"].is_null())
-        ctx.unsupported("Normalization with fixed mean");
-    ctx.expect_weights({2, 3});
-    const Tensor& mean = ctx.weight(0);
-    const Tensor& var = ctx.weight(1);
+    std::vector<float> m, var;
+    if (ctx.has("mean") || ctx.has("variance")) {
+        m = floats_of(ctx.config().value("mean", json()));
+        var = floats_of(ctx.config().value("variance", json()));
+        if (m.empty() || var.empty()) ctx.invalid("config 'mean' and 'variance' must both be numbers or lists");
+    } else {
+        ctx.expect_weights({2, 3});
+        m = ctx.weight(0).to_vector<float>();
+        var = ctx.weight(1).to_vector<float>();
+    }
+    if (m.size() != var.size() && m.size() != 1 && var.size() != 1)
+        ctx.invalid(cat("mean has ", m.size(), " values but variance ", var.size()));
     int axis = -1;
     if (ctx.has("axis")) {
         const json& a = ctx.config()["axis"];
@@ -256,14 +269,21 @@ void normalization(ConvertContext& ctx) {
         else if (!(a.is_array() && a.empty()))
             ctx.unsupported("Normalization over several axes");
     }
-    std::vector<float> m(mean.data<float>(), mean.data<float>() + mean.numel());
-    std::vector<float> inv(static_cast<std::size_t>(var.numel()));
-    for (std::size_t i = 0; i < inv.size(); ++i)
-        inv[i] = 1.0f / std::max(std::sqrt(var.data<float>()[i]), 1e-7f);
-    if (ctx.flag("invert", false)) ctx.unsupported("Normalization(invert=True)");
+    if (const int rank = static_cast<int>(x.rank()); axis < -rank || axis >= rank)
+        ctx.invalid(cat("axis ", axis, " is out of range for a rank-", rank, " input"));
+    std::vector<float> std_dev(var.size());
+    for (std::size_t i = 0; i < var.size(); ++i)
+        std_dev[i] = std::max(std::sqrt(var[i]), 1e-7f);
     KTensor y = x;
-    y.value = ctx.emit1("Sub", {x.value, channel_const(ctx, x, axis, m, "mean")});
-    y.value = ctx.emit1("Mul", {y.value, channel_const(ctx, x, axis, inv, "inv_std")});
+    if (ctx.flag("invert", false)) {
+        y.value = ctx.emit1("Mul", {x.value, channel_const(ctx, x, axis, std_dev, "std")});
+        y.value = ctx.emit1("Add", {y.value, channel_const(ctx, x, axis, m, "mean")});
+    } else {
+        for (auto& s : std_dev)
+            s = 1.0f / s;
+        y.value = ctx.emit1("Sub", {x.value, channel_const(ctx, x, axis, m, "mean")});
+        y.value = ctx.emit1("Mul", {y.value, channel_const(ctx, x, axis, std_dev, "inv_std")});
+    }
     ctx.set_output(y);
 }
 
