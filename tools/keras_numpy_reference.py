@@ -220,6 +220,34 @@ def conv(x, w, cfg, rank, depthwise=False):
     return y
 
 
+def conv_lstm2d(cfg, w, xs):
+    """Keras ConvLSTM2D (channels_last): per step, z = conv(x_t, kernel) + bias + conv(h, recurrent_kernel) (the
+    recurrent conv: 'same', stride 1, the layer's dilation), split into i, f, c, o along the channels;
+    i, f, o = recurrent_activation, c = f * c + i * activation(z_c), h = o * activation(c). Initial h, c: the
+    inputs after x (zeros without them). Returns [output, h, c]."""
+    x = xs[0]
+    act, rec_act = cfg.get("activation", "tanh"), cfg.get("recurrent_activation", "sigmoid")
+    steps = range(x.shape[1] - 1, -1, -1) if cfg.get("go_backwards") else range(x.shape[1])
+    rec_cfg = {"padding": "same", "strides": 1, "dilation_rate": cfg.get("dilation_rate", 1)}
+    h = c = None
+    if len(xs) == 3:
+        h, c = xs[1], xs[2]
+    hs = []
+    for t in steps:
+        z = conv(x[:, t], w[0], cfg, 2)
+        if cfg.get("use_bias", True):
+            z = z + w[2]
+        if h is not None:
+            z = z + conv(h, w[1], rec_cfg, 2)
+        zi, zf, zc, zo = np.split(z, 4, axis=-1)
+        cand = activation(rec_act, zi) * activation(act, zc)
+        c = cand if c is None else activation(rec_act, zf) * c + cand
+        h = activation(rec_act, zo) * activation(act, c)
+        hs.append(h)
+    out = np.stack(hs, axis=1) if cfg.get("return_sequences") else h
+    return [out, h, c]
+
+
 def conv_transpose(x, w, cfg, rank):
     """Keras ConvNDTranspose (kernel (*k, out, in)): each input element scatters kernel * x to o * s + k * d,
     the result cropped to Keras's output length like TF's conv_transpose (the gradient of the SAME/VALID
@@ -289,6 +317,9 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
         return outs if call.get("return_attention_scores") else outs[0]
     if cls == "Activation":
         return activation(cfg["activation"], x)
+    if cls == "ConvLSTM2D":
+        outs = conv_lstm2d(cfg, w, xs)
+        return outs if cfg.get("return_state") else outs[0]
     if cls == "Dense":  # x @ kernel + bias over the last axis, then the activation
         y = x @ w[0]
         if cfg.get("use_bias", True):

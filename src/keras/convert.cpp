@@ -666,12 +666,16 @@ Converted convert_internal(const std::string& path, const ConvertOptions& option
     std::vector<KTensor> outs = driver.convert(model, nullptr);
 
     std::set<std::string> renamed;
+    std::map<std::string, std::string> output_of;  // value -> the graph output it was renamed to
     for (std::size_t i = 0; i < outs.size(); ++i) {
         Layer dummy;
         dummy.name = out_names[i];
         dummy.class_name = "output";
         driver.ctx_.begin_layer(dummy, nullptr, {}, {});
-        std::string v = driver.ctx_.as_keras(outs[i]);
+        const std::string value = driver.ctx_.as_keras(outs[i]);
+        // Two Keras outputs can be one value (an RNN's last output and its returned state h): the second
+        // becomes an Identity of the first graph output.
+        std::string v = output_of.count(value) ? output_of[value] : value;
         bool is_input = false;
         for (const auto& in : g.inputs)
             is_input = is_input || in.name == v;
@@ -681,6 +685,7 @@ Converted convert_internal(const std::string& path, const ConvertOptions& option
         }
         rename_value(g, v, out_names[i]);
         renamed.insert(out_names[i]);
+        output_of.emplace(value, out_names[i]);
         graph::ValueInfo vi;
         vi.name = out_names[i];
         vi.dtype = outs[i].dtype;

@@ -193,6 +193,14 @@ const LayerCase kCases[] = {
           "kernel_size":[3,3],"padding":"same","return_sequences":true,"recurrent_activation":"sigmoid"}},
         {"class_name":"ConvLSTM2D","config":{"name":"cl2","filters":2,"kernel_size":[2,2],"strides":[2,2],
           "padding":"valid","recurrent_activation":"hard_sigmoid","go_backwards":true}}]}})"},
+    // ConvLSTM2D's return_state: the last h and c as outputs 1 and 2 (initial states: tfjs's ConvLSTM2D cannot
+    // take them, so numpy-ref/conv_lstm2d_initial_states covers those).
+    {"conv_lstm2d_return_state",
+     R"({"class_name":"Model","config":{"name":"m","layers":[
+        {"name":"x","class_name":"InputLayer","config":{"name":"x","batch_input_shape":[null,3,6,5,2]},"inbound_nodes":[]},
+        {"name":"cl1","class_name":"ConvLSTM2D","config":{"name":"cl1","filters":3,"kernel_size":[3,3],"padding":"same",
+          "return_state":true,"recurrent_activation":"sigmoid"},"inbound_nodes":[[["x",0,0,{}]]]}],
+       "input_layers":[["x",0,0]],"output_layers":[["cl1",0,0],["cl1",0,1],["cl1",0,2]]}})"},
     {"functional_merges_shared",
      R"({"class_name":"Model","config":{"name":"m","layers":[
         {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4,4,2]},"inbound_nodes":[]},

@@ -193,6 +193,21 @@ std::vector<Case> cases() {
                        {Tensor::from_vector<float>({3}, {0.25f, 3, -2}), Tensor::from_vector<float>({3}, {2, 0.5f, 16}),
                         Tensor::from_vector<float>({}, {10})}}},
          {2, 4, 3}},
+        // ConvLSTM2D with return_state feeding a second ConvLSTM2D as its initial states (h0, c0 positional, as
+        // tf.keras writes them); the second one strided and dilated, returning sequences.
+        {"conv_lstm2d_initial_states",
+         "numpy transcription of Keras's ConvLSTM2D math (initial states)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"x","class_name":"InputLayer","config":{"name":"x","batch_input_shape":[null,3,6,5,2]},"inbound_nodes":[]},
+            {"name":"cl1","class_name":"ConvLSTM2D","config":{"name":"cl1","filters":3,"kernel_size":[3,3],"padding":"same",
+              "return_state":true,"recurrent_activation":"sigmoid"},"inbound_nodes":[[["x",0,0,{}]]]},
+            {"name":"cl2","class_name":"ConvLSTM2D","config":{"name":"cl2","filters":3,"kernel_size":[3,3],
+              "padding":"same","dilation_rate":[2,1],"return_sequences":true,"go_backwards":true,
+              "recurrent_activation":"hard_sigmoid"},
+             "inbound_nodes":[[["x",0,0,{}],["cl1",0,1,{}],["cl1",0,2,{}]]]}],
+           "input_layers":[["x",0,0]],"output_layers":[["cl2",0,0]]}})",
+         {weights("cl1", {{3, 3, 2, 12}, {3, 3, 3, 12}, {12}}), weights("cl2", {{3, 3, 2, 12}, {3, 3, 3, 12}, {12}})},
+         {2, 3, 6, 5, 3}},
         // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
         {"einsum_dense",
          "numpy transcription of Keras's EinsumDense math (np.einsum)",

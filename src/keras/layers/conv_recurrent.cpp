@@ -3,6 +3,8 @@
 // the structure. The input convolution of every step runs as one Conv on (N*T, C, H, W); each step then adds
 // the recurrent convolution (always 'same', stride 1) of h and applies Keras's gates i, f, c, o:
 //   i = ra(xi + hi), f = ra(xf + hf), c = f*c + i*a(xc + hc), o = ra(xo + ho), h = o*a(c).
+// Initial states (h0, c0: positional inputs or `initial_state`) start the recurrence; return_state adds the
+// last h and c as the layer's second and third outputs.
 #include "keras/convert_context.hpp"
 #include "keras/tensor_util.hpp"
 
@@ -23,7 +25,6 @@ void conv_lstm2d(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
     if (x.rank() != 5) ctx.invalid("expects a rank-5 input (batch, time, rows, cols, channels)");
     if (ctx.flag("stateful", false)) ctx.unsupported("stateful=True");
-    if (ctx.inputs().size() > 1 || !ctx.kwarg_tensors("initial_state").empty()) ctx.unsupported("initial states");
     const bool cf = ctx.channels_first();
     const int64_t f = ctx.i64("filters", 0);
     const auto k = ctx.ints("kernel_size", 2, 1);
@@ -74,7 +75,23 @@ void conv_lstm2d(ConvertContext& ctx) {
     const std::string ra = ctx.str("recurrent_activation", ctx.keras_major() >= 3 ? "sigmoid" : "hard_sigmoid");
     const std::string a = ctx.str("activation", "tanh");
     const bool back = ctx.flag("go_backwards", false);
+    // States live as physical [N, f, Ho, Wo], like each step's h.
+    const std::vector<int> state_perm = cf ? std::vector<int>{0, 1, 2, 3} : std::vector<int>{0, 3, 1, 2};
+    const Shape state_shape = cf ? Shape{x.shape[0], f, Ho, Wo} : Shape{x.shape[0], Ho, Wo, f};
+    std::vector<KTensor> initial(ctx.inputs().begin() + 1, ctx.inputs().end());
+    for (const auto& t : ctx.kwarg_tensors("initial_state"))
+        initial.push_back(t);
+    if (!initial.empty() && initial.size() != 2)
+        ctx.invalid(cat("takes 2 initial states (h, c), got ", initial.size()));
     std::string h, c;
+    for (std::size_t i = 0; i < initial.size(); ++i) {
+        const KTensor& s0 = initial[i];
+        if (s0.rank() != 4 || (s0.shape[1] > 0 && s0.shape[1] != state_shape[1]) ||
+            (s0.shape[2] > 0 && s0.shape[2] != state_shape[2]) || (s0.shape[3] > 0 && s0.shape[3] != state_shape[3]))
+            ctx.invalid(
+                cat("initial state ", i, " has shape ", shape_str(s0.shape), ", expected ", shape_str(state_shape)));
+        (i == 0 ? h : c) = ctx.as_perm(s0, state_perm);
+    }
     std::vector<std::string> hs;
     for (int64_t t = 0; t < T; ++t) {
         std::string z = ctx.emit1("Squeeze", {steps[static_cast<std::size_t>(back ? T - 1 - t : t)],
@@ -104,8 +121,15 @@ void conv_lstm2d(ConvertContext& ctx) {
         y.perm = cf ? std::vector<int>{0, 1, 2, 3} : std::vector<int>{0, 3, 1, 2};
         y.shape = cf ? Shape{x.shape[0], f, Ho, Wo} : Shape{x.shape[0], Ho, Wo, f};
     }
-    if (ctx.flag("return_state", false)) ctx.unsupported("return_state");
-    ctx.set_output(y);
+    if (!ctx.flag("return_state", false)) return ctx.set_output(y);
+    auto state = [&](const std::string& v) {
+        KTensor t;
+        t.value = v;
+        t.perm = state_perm;
+        t.shape = state_shape;
+        return t;
+    };
+    ctx.set_outputs({y, state(h), state(c)});
 }
 
 }  // namespace
