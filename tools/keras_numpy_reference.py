@@ -407,6 +407,18 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
         if cfg.get("bias_axes"):
             y = y + w[1]
         return activation(cfg.get("activation"), y)
+    if cls == "Discretization":  # bucket = number of bin boundaries <= x (np.digitize), then the output mode
+        bounds = cfg["bin_boundaries"]
+        ids = np.digitize(x, bounds) if bounds else np.zeros(x.shape, dtype=np.int64)
+        mode = cfg.get("output_mode", "int")
+        if mode == "int":
+            return ids
+        return apply("CategoryEncoding", {"num_tokens": len(bounds) + 1, "output_mode": mode}, [], [ids])
+    if cls == "Embedding":  # row `id` of the embedding matrix
+        return w[0][x.astype(np.int64)]
+    if cls == "Flatten":  # row-major over the non-batch axes (channels_last)
+        channels_last(cfg)
+        return x.reshape(x.shape[0], -1)
     if cls == "CategoryEncoding":
         # integer ids in [0, num_tokens); one_hot: one vector per id (last axis of size 1 dropped);
         # multi_hot: 1 where a token occurs in the sample's last axis; count: how often it occurs.

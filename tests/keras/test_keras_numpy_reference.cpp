@@ -238,6 +238,31 @@ std::vector<Case> cases() {
            "input_layers":[["ids",0,0]],"output_layers":[["cat",0,0]]}})",
          {},
          {2, 12}},
+        // Discretization: bucket = number of boundaries <= x, as int64 ids (checked position by position through an
+        // Embedding of them), and as count / multi_hot / one_hot ([N, 6, 6], Keras 3) over the 6 buckets; Rescaling
+        // spreads the inputs over all.
+        {"discretization",
+         "numpy transcription of Keras's Discretization math (np.digitize), Embedding and Flatten",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,6]},"inbound_nodes":[]},
+            {"name":"rs","class_name":"Rescaling","config":{"name":"rs","scale":3.0},"inbound_nodes":[[["a",0,0,{}]]]},
+            {"name":"bins","class_name":"Discretization","config":{"name":"bins","bin_boundaries":[-2,-0.5,0,0.5,2]},
+             "inbound_nodes":[[["rs",0,0,{}]]]},
+            {"name":"emb","class_name":"Embedding","config":{"name":"emb","input_dim":6,"output_dim":3},
+             "inbound_nodes":[[["bins",0,0,{}]]]},
+            {"name":"flat","class_name":"Flatten","config":{"name":"flat"},"inbound_nodes":[[["emb",0,0,{}]]]},
+            {"name":"cnt","class_name":"Discretization","config":{"name":"cnt","bin_boundaries":[-2,-0.5,0,0.5,2],
+              "output_mode":"count"},"inbound_nodes":[[["rs",0,0,{}]]]},
+            {"name":"mh","class_name":"Discretization","config":{"name":"mh","bin_boundaries":[-2,-0.5,0,0.5,2],
+              "output_mode":"multi_hot"},"inbound_nodes":[[["rs",0,0,{}]]]},
+            {"name":"oh","class_name":"Discretization","config":{"name":"oh","bin_boundaries":[-2,-0.5,0,0.5,2],
+              "output_mode":"one_hot"},"inbound_nodes":[[["rs",0,0,{}]]]},
+            {"name":"flat_oh","class_name":"Flatten","config":{"name":"flat_oh"},"inbound_nodes":[[["oh",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["flat",0,0,{}],["cnt",0,0,{}],["mh",0,0,{}],["flat_oh",0,0,{}]]]}],
+           "input_layers":[["a",0,0]],"output_layers":[["cat",0,0]]}})",
+         {weights("emb", {{6, 3}})},
+         {2, 18 + 6 + 6 + 36}},
         // CategoryEncoding one_hot: one vector per id, the ids' trailing axis of size 1 dropped.
         {"category_encoding_one_hot",
          "numpy transcription of Keras's CategoryEncoding math (one_hot)",

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Preprocessing layers usable at inference: CenterCrop (input at least the target size), Resizing
-// (nearest / bilinear as tf.image.resize in TF 2 / Keras 3: half-pixel centres; crop_to_aspect_ratio off).
+// (nearest / bilinear as tf.image.resize in TF 2 / Keras 3: half-pixel centres; crop_to_aspect_ratio off),
+// CategoryEncoding and Discretization.
+#include <algorithm>
+#include <cmath>
+
 #include "keras/convert_context.hpp"
 
 namespace konnx::keras {
@@ -59,13 +63,11 @@ void resizing(ConvertContext& ctx) {
 }
 
 /// CategoryEncoding of integer ids: one_hot (rank-1 ids, or rank 2 with last dim 1), multi_hot, count.
-void category_encoding(ConvertContext& ctx) {
-    const KTensor& x = ctx.input();
-    const int64_t n = ctx.i64("num_tokens", 0);
-    if (n <= 0) ctx.invalid("num_tokens must be positive");
-    const std::string mode = ctx.str("output_mode", "multi_hot");
+/// Keras's encoding of integer ids in [0, n) (CategoryEncoding, and Discretization's non-int modes): one_hot,
+/// multi_hot (1 where a token occurs in the sample) or count, for rank 1-2 ids.
+void encode_categories(ConvertContext& ctx, const KTensor& x, int64_t n, const std::string& mode) {
     if (mode != "one_hot" && mode != "multi_hot" && mode != "count") ctx.unsupported("output_mode '" + mode + "'");
-    if (x.rank() > 2) ctx.unsupported("CategoryEncoding of rank > 2 inputs");
+    if (x.rank() > 2) ctx.unsupported("encoding categories of rank > 2 inputs");
     std::string ids = ctx.as_keras(x);
     if (x.dtype != DType::kInt64) ids = ctx.emit1("Cast", {ids}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}});
     const std::string oh = ctx.emit1("OneHot", {ids, ctx.const_i64({n}, "depth"), ctx.const_f32({0, 1}, {2}, "values")},
@@ -77,6 +79,10 @@ void category_encoding(ConvertContext& ctx) {
         y.value = oh;
     } else if (mode == "one_hot" && x.shape[1] == 1) {
         y.value = ctx.emit1("Squeeze", {oh, ctx.const_i64({1}, "axes")});
+    } else if (mode == "one_hot") {  // [N, d] ids: one row per id, as Keras 3 ([N, d, n])
+        y.value = oh;
+        y.perm = {0, 1, 2};
+        y.shape = {x.shape[0], x.shape[1], n};
     } else if (mode == "count") {
         y.value = ctx.emit1("ReduceSum", {oh, ctx.const_i64({1}, "axes")}, {{"keepdims", Attribute::of_int(0)}});
     } else {
@@ -85,10 +91,49 @@ void category_encoding(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+void category_encoding(ConvertContext& ctx) {
+    const int64_t n = ctx.i64("num_tokens", 0);
+    if (n <= 0) ctx.invalid("num_tokens must be positive");
+    encode_categories(ctx, ctx.input(), n, ctx.str("output_mode", "multi_hot"));
+}
+
+/// Discretization: the bucket of x is the number of bin boundaries <= x (tf Bucketize / np.digitize), as int64
+/// in x's layout (output_mode "int"), or encoded like CategoryEncoding over len(boundaries) + 1 buckets.
+void discretization(ConvertContext& ctx) {
+    const KTensor& x = ctx.input();
+    if (!ctx.has("bin_boundaries"))
+        ctx.invalid("has no bin_boundaries (a Discretization with num_bins must be adapted before saving)");
+    std::vector<float> bounds;
+    for (const auto& b : ctx.config()["bin_boundaries"]) {
+        if (!b.is_number()) ctx.invalid("bin_boundaries must be numbers");
+        bounds.push_back(b.get<float>());
+    }
+    if (!std::is_sorted(bounds.begin(), bounds.end())) ctx.invalid("bin_boundaries must be sorted");
+    std::string v = x.value;
+    if (x.dtype != DType::kFloat32) v = ctx.emit1("Cast", {v}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
+    const auto last = static_cast<int64_t>(x.rank());
+    KTensor ids = x;
+    ids.dtype = DType::kInt64;
+    ids.seq_lens.clear();
+    // No boundaries: one bucket; comparing with +inf gives 0 everywhere (NaN included).
+    const std::vector<float> compare_with = bounds.empty() ? std::vector<float>{INFINITY} : bounds;
+    const std::string above = ctx.emit1(
+        "GreaterOrEqual", {ctx.emit1("Unsqueeze", {v, ctx.const_i64({last}, "axes")}),
+                           ctx.const_f32(compare_with, {static_cast<int64_t>(compare_with.size())}, "bin_boundaries")});
+    ids.value = ctx.emit1("ReduceSum",
+                          {ctx.emit1("Cast", {above}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}}),
+                           ctx.const_i64({last}, "axes")},
+                          {{"keepdims", Attribute::of_int(0)}});
+    const std::string mode = ctx.str("output_mode", "int");
+    if (mode == "int") return ctx.set_output(ids);
+    encode_categories(ctx, ids, static_cast<int64_t>(bounds.size()) + 1, mode);
+}
+
 }  // namespace
 
 void register_preprocessing(LayerRegistry& r) {
     r.add("CategoryEncoding", category_encoding);
+    r.add("Discretization", discretization);
     r.add("CenterCrop", center_crop);
     r.add("Resizing", resizing);
 }
