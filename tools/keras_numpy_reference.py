@@ -317,6 +317,22 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
         return outs if call.get("return_attention_scores") else outs[0]
     if cls == "Activation":
         return activation(cfg["activation"], x)
+    if cls == "LayerNormalization":
+        # per sample, mean and biased variance over `axis`; (x - mean) / sqrt(var + epsilon), then gamma and beta
+        # reshaped to the axes' sizes with 1 elsewhere.
+        axes = cfg.get("axis", -1)
+        axes = sorted(a % x.ndim for a in (axes if isinstance(axes, list) else [axes]))
+        mean = x.mean(axis=tuple(axes), keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=tuple(axes), keepdims=True)
+        y = (x - mean) / np.sqrt(var + cfg.get("epsilon", 1e-3))
+        shape = [x.shape[a] if a in axes else 1 for a in range(x.ndim)]
+        k = 0
+        if cfg.get("scale", True):
+            y = y * w[k].reshape(shape)
+            k += 1
+        if cfg.get("center", True):
+            y = y + w[k].reshape(shape)
+        return y
     if cls == "ConvLSTM2D":
         outs = conv_lstm2d(cfg, w, xs)
         return outs if cfg.get("return_state") else outs[0]
@@ -416,6 +432,8 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
         return apply("CategoryEncoding", {"num_tokens": len(bounds) + 1, "output_mode": mode}, [], [ids])
     if cls == "Embedding":  # row `id` of the embedding matrix
         return w[0][x.astype(np.int64)]
+    if cls == "Reshape":  # row-major, per sample
+        return x.reshape((x.shape[0], *cfg["target_shape"]))
     if cls == "Flatten":  # row-major over the non-batch axes (channels_last)
         channels_last(cfg)
         return x.reshape(x.shape[0], -1)

@@ -208,6 +208,17 @@ std::vector<Case> cases() {
            "input_layers":[["x",0,0]],"output_layers":[["cl2",0,0]]}})",
          {weights("cl1", {{3, 3, 2, 12}, {3, 3, 3, 12}, {12}}), weights("cl2", {{3, 3, 2, 12}, {3, 3, 3, 12}, {12}})},
          {2, 3, 6, 5, 3}},
+        // LayerNormalization over a non-trailing axis (the time axis of [N, T, F]) and over axes [1, 3] of a rank-4
+        // input (in a channels-first physical layout after the Conv2D).
+        {"layer_norm_non_trailing_axes",
+         "numpy transcription of Keras's LayerNormalization math (any axes)",
+         R"({"class_name":"Sequential","config":{"name":"s","layers":[
+            {"class_name":"Conv2D","config":{"name":"c","batch_input_shape":[null,4,5,3],"filters":2,"kernel_size":1}},
+            {"class_name":"LayerNormalization","config":{"name":"ln13","axis":[1,3],"epsilon":0.001}},
+            {"class_name":"Reshape","config":{"name":"r","target_shape":[20,2]}},
+            {"class_name":"LayerNormalization","config":{"name":"ln1","axis":1,"epsilon":0.01,"center":false}}]}})",
+         {weights("c", {{1, 1, 3, 2}, {2}}), weights("ln13", {{4, 2}, {4, 2}}), weights("ln1", {{20}})},
+         {2, 20, 2}},
         // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
         {"einsum_dense",
          "numpy transcription of Keras's EinsumDense math (np.einsum)",

@@ -74,14 +74,26 @@ void batch_norm(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+/// (x - mean) / sqrt(var + eps) * gamma + beta, mean and (biased) variance over `axes`.
+std::string normalize_decomposed(ConvertContext& ctx, const std::string& in, const std::vector<int64_t>& axes,
+                                 float eps, const std::string& gamma, const std::string& beta) {
+    const auto attrs = std::vector<std::pair<std::string, Attribute>>{{"axes", Attribute::of_ints(axes)},
+                                                                      {"keepdims", Attribute::of_int(1)}};
+    const std::string mean = ctx.emit1("ReduceMean", {in}, attrs);
+    const std::string d = ctx.emit1("Sub", {in, mean});
+    const std::string var = ctx.emit1("ReduceMean", {ctx.emit1("Mul", {d, d})}, attrs);
+    const std::string den = ctx.emit1("Sqrt", {ctx.emit1("Add", {var, ctx.scalar_f32(eps, "epsilon")})});
+    return ctx.emit1("Add", {ctx.emit1("Mul", {ctx.emit1("Div", {d, den}), gamma}), beta});
+}
+
 void layer_norm(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
     auto axes = axes_of(ctx, x, -1);
     std::sort(axes.begin(), axes.end());
     const int r = static_cast<int>(x.rank());
+    bool trailing_axes = true;  // e.g. [-2, -1]; else (axis 1 of [N, T, F]) decomposed with broadcast weights
     for (std::size_t i = 0; i < axes.size(); ++i)
-        if (axes[i] != r - static_cast<int>(axes.size()) + static_cast<int>(i))
-            ctx.unsupported("LayerNormalization over non-trailing axes");
+        trailing_axes = trailing_axes && axes[i] == r - static_cast<int>(axes.size()) + static_cast<int>(i);
     if (ctx.flag("rms_scaling", false)) ctx.unsupported("rms_scaling");
     const bool scale = ctx.flag("scale", true), center = ctx.flag("center", true);
     ctx.expect_weights({(scale ? 1u : 0u) + (center ? 1u : 0u)});
@@ -103,6 +115,19 @@ void layer_norm(ConvertContext& ctx) {
     if (gamma.size() != n || beta.size() != n) ctx.invalid("weights do not match the normalized axes");
     const float eps = static_cast<float>(ctx.f64("epsilon", 1e-3));
     KTensor y = x;
+    if (!trailing_axes) {
+        // Keras layout; gamma and beta broadcast as Keras reshapes them: the axes' sizes, 1 elsewhere.
+        if (c < 0) ctx.unsupported("LayerNormalization over non-trailing axes of unknown size");
+        const std::string in = ctx.as_keras(x);
+        y.perm = identity_perm(x.rank());
+        Shape bshape(x.rank(), 1);
+        for (int a : axes)
+            bshape[static_cast<std::size_t>(a)] = x.shape[static_cast<std::size_t>(a)];
+        const std::vector<int64_t> red(axes.begin(), axes.end());
+        y.value = normalize_decomposed(ctx, in, red, eps, ctx.const_f32(gamma, bshape, "gamma"),
+                                       ctx.const_f32(beta, bshape, "beta"));
+        return ctx.set_output(y);
+    }
     // The normalized axes must be the trailing physical axes.
     bool trailing = true;
     for (std::size_t i = 0; i < axes.size(); ++i)
@@ -118,13 +143,7 @@ void layer_norm(ConvertContext& ctx) {
         std::vector<int64_t> red;
         for (int a = first; a < r; ++a)
             red.push_back(a);
-        const auto attrs = std::vector<std::pair<std::string, Attribute>>{{"axes", Attribute::of_ints(red)},
-                                                                          {"keepdims", Attribute::of_int(1)}};
-        const std::string mean = ctx.emit1("ReduceMean", {in}, attrs);
-        const std::string d = ctx.emit1("Sub", {in, mean});
-        const std::string var = ctx.emit1("ReduceMean", {ctx.emit1("Mul", {d, d})}, attrs);
-        const std::string den = ctx.emit1("Sqrt", {ctx.emit1("Add", {var, ctx.scalar_f32(eps, "epsilon")})});
-        y.value = ctx.emit1("Add", {ctx.emit1("Mul", {ctx.emit1("Div", {d, den}), g}), b});
+        y.value = normalize_decomposed(ctx, in, red, eps, g, b);
     }
     ctx.set_output(y);
 }
