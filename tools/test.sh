@@ -15,4 +15,4 @@ echo
 echo "== test totals ($(($(date +%s) - start)) s)"
 tail -n 1 <<<"$format"
 grep -h "tests passed" build/ctest.log | sed 's/^/ctest: /' || true
-grep -h -e " passed (" -e "^conformance:" -e "^fuzz: .*executions" -e "^hardening: all" build/hardening.log || true
+grep -h -e "^\[  PASSED  \]" -e " passed (" -e "^conformance:" -e "^fuzz: .*executions" -e "^hardening: all" build/hardening.log || true
