@@ -45,6 +45,15 @@ const LayerCase kCases[] = {
         {"class_name":"MaxPooling2D","config":{"name":"p","pool_size":[2,2],"data_format":"channels_first"}},
         {"class_name":"Flatten","config":{"name":"f"}},
         {"class_name":"Dense","config":{"name":"d","units":3}}]}})"},
+    // channels_first and channels_last layers in one model: each reads the same tensor with its own axis order.
+    {"mixed_data_formats",
+     R"({"class_name":"Sequential","config":{"name":"s","layers":[
+        {"class_name":"Conv2D","config":{"name":"c1","batch_input_shape":[null,3,8,6],"filters":4,"kernel_size":[3,3],
+          "padding":"same","data_format":"channels_first"}},
+        {"class_name":"Conv2D","config":{"name":"c2","filters":5,"kernel_size":[2,2],"data_format":"channels_last"}},
+        {"class_name":"MaxPooling2D","config":{"name":"p","pool_size":[2,2],"data_format":"channels_first"}},
+        {"class_name":"Flatten","config":{"name":"f","data_format":"channels_last"}},
+        {"class_name":"Dense","config":{"name":"d","units":4}}]}})"},
     {"conv1d_same_dilated_pool1d",
      R"({"class_name":"Sequential","config":{"name":"s","layers":[
         {"class_name":"Conv1D","config":{"name":"c1","batch_input_shape":[null,10,3],"filters":4,"kernel_size":[3],
