@@ -105,9 +105,12 @@ def activation(name, x):
     return formulas[name]()
 
 
-def attention_keep(cfg, call, tq, tv, attention_mask=None):
-    """Which (query i, key j) pairs may attend: causal keeps j <= i; attention_mask keeps its non-zero entries."""
+def attention_keep(cfg, call, tq, tv, attention_mask=None, value_mask=None):
+    """Which (query i, key j) pairs may attend: causal keeps j <= i; attention_mask keeps its non-zero entries;
+    a value mask [N, tv] keeps the unmasked keys."""
     keep = np.ones((1, tq, tv), dtype=bool)
+    if value_mask is not None:
+        keep = keep & value_mask[:, None, :]
     if cfg.get("causal") or cfg.get("use_causal_mask") or call.get("use_causal_mask"):
         keep = keep & np.tril(np.ones((tq, tv), dtype=bool))[None]
     if attention_mask is not None:
@@ -115,14 +118,14 @@ def attention_keep(cfg, call, tq, tv, attention_mask=None):
     return keep
 
 
-def dot_attention(cfg, w, call, q, v, k):
+def dot_attention(cfg, w, call, q, v, k, v_mask=None):
     # scores = q . k^T (times `scale` with use_scale); masked scores minus 1e9; softmax over keys; times v.
     if cfg.get("score_mode", "dot") != "dot":
         raise NotImplementedError("Attention score_mode concat")
     scores = q @ np.swapaxes(k, -1, -2)
     if cfg.get("use_scale"):
         scores = scores * w[0]
-    p = softmax(masked(scores, attention_keep(cfg, call, q.shape[1], k.shape[1])))
+    p = softmax(masked(scores, attention_keep(cfg, call, q.shape[1], k.shape[1], value_mask=v_mask)))
     return [p @ v, p]
 
 
@@ -133,12 +136,12 @@ def masked(scores, keep):
     return np.where(keep, scores, biased.astype(np.float64))
 
 
-def additive_attention(cfg, w, call, q, v, k):
+def additive_attention(cfg, w, call, q, v, k, v_mask=None):
     # scores[b,i,j] = sum_d scale[d] tanh(q[b,i,d] + k[b,j,d]); masked minus 1e9; softmax over keys; times v.
     t = np.tanh(q[:, :, None, :] + k[:, None, :, :])
     if cfg.get("use_scale", True):
         t = t * w[0]
-    p = softmax(masked(t.sum(-1), attention_keep(cfg, call, q.shape[1], k.shape[1])))
+    p = softmax(masked(t.sum(-1), attention_keep(cfg, call, q.shape[1], k.shape[1], value_mask=v_mask)))
     return [p @ v, p]
 
 
@@ -302,18 +305,41 @@ def resize_axis(x, axis, out, method):
     return np.take(x, low, axis=axis) * (1 - lerp) + np.take(x, high, axis=axis) * lerp
 
 
-def apply(cls, cfg, w, xs, call=None, kw=None):
-    """Layer `cls` on positional inputs `xs`; `call` holds the call's non-tensor arguments, `kw` its tensors."""
+def apply(cls, cfg, w, xs, call=None, kw=None, ms=None, kwm=None):
+    """Layer `cls` on positional inputs `xs`; `call` holds the call's non-tensor arguments, `kw` its tensors;
+    `ms` and `kwm` the Keras masks of the positional and keyword tensors (None where there is none)."""
     call, kw = call or {}, kw or {}
+    ms, kwm = ms or [None] * len(xs), kwm or {}
     x = xs[0]
+    if cls == "Masking":  # steps whose features all equal mask_value become zeros
+        return x * np.any(x != cfg.get("mask_value", 0.0), axis=-1, keepdims=True)
+    if cls == "GlobalAveragePooling1D" and ms[0] is not None:  # sum(x * mask) / sum(mask) over the steps
+        channels_last(cfg)
+        m = ms[0][..., None].astype(np.float64)
+        return (x * m).sum(axis=1, keepdims=bool(cfg.get("keepdims"))) / m.sum(axis=1, keepdims=bool(cfg.get("keepdims")))
     if cls in ("Attention", "AdditiveAttention", "MultiHeadAttention"):
         q = xs[0]
         v = xs[1] if len(xs) > 1 else kw["value"]
         k = xs[2] if len(xs) > 2 else kw.get("key", v)
+        q_mask = ms[0]
+        v_mask = ms[1] if len(xs) > 1 else kwm.get("value")
+        k_mask = ms[2] if len(xs) > 2 else (kwm.get("key") if "key" in kw else v_mask)
         if cls == "MultiHeadAttention":
-            outs = multi_head_attention(cfg, w, call, q, v, k, kw.get("attention_mask"))
+            # query mask [N, T, 1] and value / key masks [N, 1, S] join attention_mask and the causal mask
+            auto = np.ones((q.shape[0], q.shape[1], k.shape[1]), dtype=bool)
+            if q_mask is not None:
+                auto = auto & q_mask[:, :, None]
+            for m in (v_mask, k_mask):
+                if m is not None:
+                    auto = auto & m[:, None, :]
+            mask = kw.get("attention_mask")
+            outs = multi_head_attention(cfg, w, call, q, v, k, auto if mask is None else auto & (mask != 0))
         else:
-            outs = (dot_attention if cls == "Attention" else additive_attention)(cfg, w, call, q, v, k)
+            # the value mask masks scores ([N, 1, Tv]); the query mask zeroes the result's masked steps
+            att = dot_attention if cls == "Attention" else additive_attention
+            outs = att(cfg, w, call, q, v, k, v_mask)
+            if q_mask is not None:
+                outs[0] = outs[0] * q_mask[..., None]
         return outs if call.get("return_attention_scores") else outs[0]
     if cls == "Activation":
         return activation(cfg["activation"], x)
@@ -494,6 +520,29 @@ def apply(cls, cfg, w, xs, call=None, kw=None):
     raise NotImplementedError(f"no numpy reference for {cls}")
 
 
+# Keras masks ([N, T] booleans of a sequence's kept steps), as Keras's compute_mask passes them on: these layers
+# hand their first input's mask through; merges combine their inputs' masks with a logical and; Embedding
+# (mask_zero) and Masking make one; every other layer drops it.
+MASK_PASSES = {"Dense", "Activation", "Dropout", "SpatialDropout1D", "AlphaDropout", "GaussianNoise", "GaussianDropout",
+               "ActivityRegularization", "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax",
+               "BatchNormalization", "LayerNormalization", "UnitNormalization", "Attention", "AdditiveAttention",
+               "MultiHeadAttention"}
+MERGES = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
+
+
+def output_mask(cls, cfg, xs, ms):
+    if cls == "Embedding":
+        return xs[0] != 0 if cfg.get("mask_zero") else None
+    if cls == "Masking":
+        return np.any(xs[0] != cfg.get("mask_value", 0.0), axis=-1)
+    if cls in MASK_PASSES:
+        return ms[0] if ms else None
+    if cls in MERGES or (cls == "Concatenate" and cfg.get("axis", -1) in (-1, xs[0].ndim - 1)):
+        present = [m for m in ms if m is not None]
+        return np.logical_and.reduce(present) if present else None
+    return None
+
+
 def output(values, ref):
     """Tensor `ref[2]` of layer `ref[0]` (layers with several outputs store a list)."""
     v = values[ref[0]]
@@ -515,17 +564,18 @@ def main(argv):
         KERAS3 = int((version.decode() if isinstance(version, bytes) else str(version)).split(".")[0]) >= 3
         weights = read_weights(f)
     model = cfg["config"]
-    values = {}
+    values, masks = {}, {}  # by layer name: outputs, and the Keras mask of output 0
     try:
         if cfg["class_name"] == "Sequential":
             if len(feeds) != 1:
                 raise ValueError("a Sequential model has one input")
-            x = next(iter(feeds.values()))
+            x, m = next(iter(feeds.values())), None
             for layer in model["layers"]:
                 c = layer["config"]
                 if layer["class_name"] == "InputLayer":
                     continue
-                x = apply(layer["class_name"], c, weights.get(c["name"], []), [x])
+                x, m = (apply(layer["class_name"], c, weights.get(c["name"], []), [x], ms=[m]),
+                        output_mask(layer["class_name"], c, [x], [m]))
             out = x
         else:
             for layer in model["layers"]:
@@ -545,7 +595,13 @@ def main(argv):
                             kw[key] = output(values, val)
                         else:
                             call[key] = val
-                values[name] = apply(layer["class_name"], layer["config"], weights.get(name, []), xs, call, kw)
+                ms = [masks.get(ref[0]) for ref in refs]
+                kwm = {key: masks.get(val[0]) for key, val in
+                       ((key, val) for ref in refs for key, val in (ref[3] if len(ref) > 3 else {}).items())
+                       if key in kw}
+                cls, c = layer["class_name"], layer["config"]
+                values[name] = apply(cls, c, weights.get(name, []), xs, call, kw, ms, kwm)
+                masks[name] = output_mask(cls, c, xs, ms)
             outs = model["output_layers"]
             if len(outs) != 1:
                 raise NotImplementedError("several outputs")

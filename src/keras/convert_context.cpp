@@ -379,9 +379,56 @@ void ConvertContext::begin_layer(const Layer& layer, const InboundNode* node, st
     }
 }
 
+std::string ConvertContext::merged_mask() {
+    std::string keep;
+    for (const auto& t : inputs_)
+        if (!t.mask.empty()) keep = keep.empty() ? t.mask : emit1("Mul", {keep, t.mask});
+    return keep;
+}
+
+namespace {
+
+/// Which outputs carry Keras's mask (KTensor::mask) after a layer, as Keras's compute_mask decides: element-
+/// and feature-wise layers pass their input's mask on, recurrent layers only with return_sequences, the
+/// layers that make or merge masks set their own, and every other layer drops it.
+void propagate_mask(const std::string& cls, bool return_sequences, const std::vector<KTensor>& inputs,
+                    std::vector<KTensor>& outputs) {
+    static const std::set<std::string> passes = {"Dense",
+                                                 "Activation",
+                                                 "Dropout",
+                                                 "SpatialDropout1D",
+                                                 "AlphaDropout",
+                                                 "GaussianNoise",
+                                                 "GaussianDropout",
+                                                 "ActivityRegularization",
+                                                 "ReLU",
+                                                 "LeakyReLU",
+                                                 "PReLU",
+                                                 "ELU",
+                                                 "ThresholdedReLU",
+                                                 "Softmax",
+                                                 "BatchNormalization",
+                                                 "LayerNormalization",
+                                                 "UnitNormalization",
+                                                 "TimeDistributed",
+                                                 "Attention",
+                                                 "AdditiveAttention",
+                                                 "MultiHeadAttention"};
+    static const std::set<std::string> recurrent = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"};
+    static const std::set<std::string> own = {"Embedding", "Masking", "Add",     "Subtract",   "Multiply",
+                                              "Average",   "Maximum", "Minimum", "Concatenate"};
+    if (own.count(cls)) return;
+    const std::string in = inputs.empty() ? "" : inputs[0].mask;
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        outputs[i].mask = i == 0 && (passes.count(cls) || (recurrent.count(cls) && return_sequences)) ? in : "";
+}
+
+}  // namespace
+
 std::vector<KTensor> ConvertContext::end_layer() {
     if (outputs_.empty()) invalid("the converter produced no output");
     auto out = std::move(outputs_);
+    propagate_mask(layer_->class_name, flag("return_sequences", false), inputs_, out);
     outputs_.clear();
     layer_ = nullptr;
     node_ = nullptr;

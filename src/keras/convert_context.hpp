@@ -30,6 +30,10 @@ struct KTensor {
     Shape shape;            ///< Keras logical shape (batch first), -1 where unknown
     DType dtype = DType::kFloat32;
     std::string seq_lens;  ///< int32 [N] valid-step counts from a Masking / Embedding(mask_zero) upstream, or ""
+    /// Keras's mask of a [N, T, ...] tensor: float [N, T] in Keras order, 1 where a step is kept, or "". Set by
+    /// Masking and Embedding(mask_zero), carried by the layers Keras carries it through (end_layer), used by
+    /// GlobalAveragePooling1D and the attention layers.
+    std::string mask;
     /// A Flatten of a tensor held in another layout is kept lazy: `value` is the flattened *physical*
     /// tensor, whose feature j is Keras feature feature_order[j]. Dense folds the order into its kernel
     /// rows; every other consumer gets it materialized (Transpose + Flatten) first.
@@ -141,6 +145,8 @@ public:
     void begin_layer(const Layer& layer, const InboundNode* node, std::vector<KTensor> inputs,
                      std::map<std::string, std::vector<KTensor>> kwargs);
     std::vector<KTensor> end_layer();
+    /// Keras's mask (KTensor::mask) of a merge layer's output: the logical and of its inputs' masks.
+    std::string merged_mask();
     std::string unique_value(const std::string& hint);
     graph::Graph& graph() { return graph_; }
 

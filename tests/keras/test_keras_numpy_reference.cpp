@@ -219,6 +219,46 @@ std::vector<Case> cases() {
             {"class_name":"LayerNormalization","config":{"name":"ln1","axis":1,"epsilon":0.01,"center":false}}]}})",
          {weights("c", {{1, 1, 3, 2}, {2}}), weights("ln13", {{4, 2}, {4, 2}}), weights("ln1", {{20}})},
          {2, 20, 2}},
+        // Keras masks reaching GlobalAveragePooling1D (masked mean: sum(x * mask) / sum(mask)): from
+        // Embedding(mask_zero) through Dense, and from Masking (ReLU(threshold) zeroes ~65% of the steps first).
+        {"masked_average_pooling",
+         "numpy transcription of Keras's mask propagation and masked GlobalAveragePooling1D",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,6]},"inbound_nodes":[]},
+            {"name":"x","class_name":"InputLayer","config":{"name":"x","batch_input_shape":[null,5,1]},"inbound_nodes":[]},
+            {"name":"emb","class_name":"Embedding","config":{"name":"emb","input_dim":4,"output_dim":3,"mask_zero":true},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"d","class_name":"Dense","config":{"name":"d","units":5,"activation":"tanh"},"inbound_nodes":[[["emb",0,0,{}]]]},
+            {"name":"g1","class_name":"GlobalAveragePooling1D","config":{"name":"g1"},"inbound_nodes":[[["d",0,0,{}]]]},
+            {"name":"r","class_name":"ReLU","config":{"name":"r","threshold":0.3},"inbound_nodes":[[["x",0,0,{}]]]},
+            {"name":"mk","class_name":"Masking","config":{"name":"mk","mask_value":0.0},"inbound_nodes":[[["r",0,0,{}]]]},
+            {"name":"d2","class_name":"Dense","config":{"name":"d2","units":2},"inbound_nodes":[[["mk",0,0,{}]]]},
+            {"name":"g2","class_name":"GlobalAveragePooling1D","config":{"name":"g2"},"inbound_nodes":[[["d2",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["g1",0,0,{}],["g2",0,0,{}]]]}],
+           "input_layers":[["ids",0,0],["x",0,0]],"output_layers":[["cat",0,0]]}})",
+         {weights("emb", {{4, 3}}), weights("d", {{3, 5}, {5}}), weights("d2", {{1, 2}, {2}})},
+         {2, 7}},
+        // Embedding(mask_zero) masks reaching attention: MultiHeadAttention joins the query mask [N, T, 1] and
+        // the value/key mask [N, 1, S]; Attention masks the scores with the value mask and zeroes the result's
+        // masked query steps; both pass the query mask on to a masked GlobalAveragePooling1D.
+        {"masked_attention",
+         "numpy transcription of Keras's attention masks (MultiHeadAttention, Attention)",
+         R"({"class_name":"Model","config":{"name":"m","layers":[
+            {"name":"ids","class_name":"InputLayer","config":{"name":"ids","batch_input_shape":[null,5]},"inbound_nodes":[]},
+            {"name":"e","class_name":"Embedding","config":{"name":"e","input_dim":4,"output_dim":4,"mask_zero":true},
+             "inbound_nodes":[[["ids",0,0,{}]]]},
+            {"name":"mha","class_name":"MultiHeadAttention","config":{"name":"mha","num_heads":2,"key_dim":2},
+             "inbound_nodes":[[["e",0,0,{"value":["e",0,0]}]]]},
+            {"name":"g1","class_name":"GlobalAveragePooling1D","config":{"name":"g1"},"inbound_nodes":[[["mha",0,0,{}]]]},
+            {"name":"att","class_name":"Attention","config":{"name":"att"},"inbound_nodes":[[["e",0,0,{}],["e",0,0,{}]]]},
+            {"name":"g2","class_name":"GlobalAveragePooling1D","config":{"name":"g2"},"inbound_nodes":[[["att",0,0,{}]]]},
+            {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+             "inbound_nodes":[[["g1",0,0,{}],["g2",0,0,{}]]]}],
+           "input_layers":[["ids",0,0]],"output_layers":[["cat",0,0]]}})",
+         {weights("e", {{4, 4}}),
+          weights("mha", {{4, 2, 2}, {2, 2}, {4, 2, 2}, {2, 2}, {4, 2, 2}, {2, 2}, {2, 2, 4}, {4}})},
+         {2, 8}},
         // EinsumDense: einsum(equation, x, kernel) + bias over bias_axes, then the activation.
         {"einsum_dense",
          "numpy transcription of Keras's EinsumDense math (np.einsum)",

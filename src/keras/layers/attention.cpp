@@ -31,8 +31,6 @@ void attention_inputs(ConvertContext& ctx, KTensor& q, KTensor& v, KTensor& k) {
         k = v;
     for (const char* m : {"mask", "query_mask", "value_mask", "key_mask"})
         if (!ctx.kwarg_tensors(m).empty()) ctx.unsupported(std::string("a '") + m + "' input");
-    for (const KTensor* t : {&q, &v, &k})
-        if (!t->seq_lens.empty()) ctx.unsupported("a Keras mask (from Masking or Embedding(mask_zero)) on its inputs");
     if (q.rank() != 3 || v.rank() != 3 || k.rank() != 3) ctx.unsupported("attention on inputs that are not rank 3");
 }
 
@@ -43,10 +41,14 @@ bool causal(const ConvertContext& ctx) {
 
 /// Keras's masking as an additive score bias: masked scores get -1e9 (Keras subtracts 1e9 in Attention and adds
 /// -1e9 in MultiHeadAttention's masked softmax, in float32), so even a fully masked row rounds as in Keras.
-/// `attention_mask` ([B, tq, tv], any non-zero value attends) and the causal mask (key j <= query i) combine
-/// with a logical and. Returns "" when nothing is masked.
-std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, const std::string& attention_mask) {
+/// What may attend combines with a logical and: the causal mask (key j <= query i), `attention_mask` ([B, tq, tv],
+/// any non-zero value attends), the Keras masks of the value and key ([B, tv]) and, for MultiHeadAttention, of
+/// the query ([B, tq]). Returns "" when nothing is masked; `batched` tells whether the bias has a batch axis.
+std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, const KTensor& k,
+                       const std::string& attention_mask, bool mask_queries, bool& batched) {
     std::string keep;
+    batched = false;
+    auto both = [&](const std::string& m) { keep = keep.empty() ? m : ctx.emit1("Mul", {keep, m}); };
     if (causal(ctx)) {
         const int64_t tq = q.shape[1], tv = v.shape[1];
         if (tq <= 0 || tv <= 0)
@@ -58,13 +60,28 @@ std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, 
         keep = ctx.const_f32(lower, {tq, tv}, "causal_mask");
     }
     if (!attention_mask.empty()) {
-        const std::string m =
-            ctx.emit1("Cast", {ctx.emit1("Cast", {attention_mask}, {{"to", Attribute::of_int(int64_t(DType::kBool))}})},
-                      {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
-        keep = keep.empty() ? m : ctx.emit1("Mul", {m, keep});
+        both(ctx.emit1("Cast",
+                       {ctx.emit1("Cast", {attention_mask}, {{"to", Attribute::of_int(int64_t(DType::kBool))}})},
+                       {{"to", Attribute::of_int(int64_t(DType::kFloat32))}}));
+        batched = true;
+    }
+    for (const KTensor* keys : {&v, &k})
+        if (!keys->mask.empty() && (keys == &v || k.mask != v.mask)) {
+            both(ctx.emit1("Unsqueeze", {keys->mask, ctx.const_i64({1}, "axes")}));  // [B, 1, tv]
+            batched = true;
+        }
+    if (mask_queries && !q.mask.empty()) {
+        both(ctx.emit1("Unsqueeze", {q.mask, ctx.const_i64({2}, "axes")}));  // [B, tq, 1]
+        batched = true;
     }
     if (keep.empty()) return "";
     return ctx.emit1("Mul", {ctx.emit1("Sub", {ctx.scalar_f32(1, "one"), keep}), ctx.scalar_f32(-1e9f, "masked")});
+}
+
+/// Attention and AdditiveAttention zero the result of masked query steps (Keras multiplies by the query mask).
+std::string mask_query_rows(ConvertContext& ctx, const KTensor& q, const std::string& result) {
+    if (q.mask.empty()) return result;
+    return ctx.emit1("Mul", {result, ctx.emit1("Unsqueeze", {q.mask, ctx.const_i64({2}, "axes")})});
 }
 
 /// The layer's outputs: the result, and the attention weights when the call asks for them.
@@ -88,10 +105,12 @@ void dot_attention(ConvertContext& ctx) {
         ctx.expect_weights({1});
         scores = ctx.emit1("Mul", {scores, ctx.add_initializer(ctx.weight(0).reshaped({}), "scale")});
     }
-    if (const std::string bias = score_bias(ctx, q, v, ""); !bias.empty()) scores = ctx.emit1("Add", {scores, bias});
+    bool batched = false;
+    if (const std::string bias = score_bias(ctx, q, v, k, "", false, batched); !bias.empty())
+        scores = ctx.emit1("Add", {scores, bias});
     const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     KTensor y;
-    y.value = ctx.emit1("MatMul", {p, vv});
+    y.value = mask_query_rows(ctx, q, ctx.emit1("MatMul", {p, vv}));
     y.shape = {q.shape[0], q.shape[1], v.shape[2]};
     y.perm = {0, 1, 2};
     set_attention_outputs(ctx, std::move(y), p, {q.shape[0], q.shape[1], v.shape[1]});
@@ -140,9 +159,11 @@ void multi_head_attention(ConvertContext& ctx) {
     const auto mask = ctx.kwarg_tensors("attention_mask");
     if (mask.size() > 1 || (mask.size() == 1 && mask[0].rank() != 3))
         ctx.invalid("attention_mask must be one [batch, query steps, key steps] tensor");
-    if (const std::string bias = score_bias(ctx, q, v, mask.empty() ? "" : ctx.as_keras(mask[0])); !bias.empty())
-        scores = ctx.emit1("Add",
-                           {scores, mask.empty() ? bias : ctx.emit1("Unsqueeze", {bias, ctx.const_i64({1}, "axes")})});
+    bool batched = false;
+    if (const std::string bias = score_bias(ctx, q, v, k, mask.empty() ? "" : ctx.as_keras(mask[0]), true, batched);
+        !bias.empty())
+        scores =
+            ctx.emit1("Add", {scores, batched ? ctx.emit1("Unsqueeze", {bias, ctx.const_i64({1}, "axes")}) : bias});
     const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     std::string o =
         ctx.emit1("Transpose", {ctx.emit1("MatMul", {p, vt})}, {{"perm", Attribute::of_ints({0, 2, 1, 3})}});
@@ -170,10 +191,12 @@ void additive_attention(ConvertContext& ctx) {
         t = ctx.emit1("Mul", {t, ctx.add_initializer(ctx.weight(0), "scale")});
     }
     std::string scores = ctx.emit1("ReduceSum", {t, ctx.const_i64({-1}, "axes")}, {{"keepdims", Attribute::of_int(0)}});
-    if (const std::string bias = score_bias(ctx, q, v, ""); !bias.empty()) scores = ctx.emit1("Add", {scores, bias});
+    bool batched = false;
+    if (const std::string bias = score_bias(ctx, q, v, k, "", false, batched); !bias.empty())
+        scores = ctx.emit1("Add", {scores, bias});
     const std::string p = ctx.emit1("Softmax", {scores}, {{"axis", Attribute::of_int(-1)}});
     KTensor y;
-    y.value = ctx.emit1("MatMul", {p, ctx.as_keras(v)});
+    y.value = mask_query_rows(ctx, q, ctx.emit1("MatMul", {p, ctx.as_keras(v)}));
     y.shape = {q.shape[0], q.shape[1], v.shape[2]};
     y.perm = {0, 1, 2};
     set_attention_outputs(ctx, std::move(y), p, {q.shape[0], q.shape[1], v.shape[1]});

@@ -185,6 +185,7 @@ void embedding(ConvertContext& ctx) {
         const std::string as_int = ctx.emit1("Cast", {nz}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
         y.seq_lens =
             ctx.emit1("ReduceSum", {as_int, ctx.const_i64({1}, "time_axis")}, {{"keepdims", Attribute::of_int(0)}});
+        y.mask = ctx.emit1("Cast", {nz}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
     }
     ctx.set_output(y);
 }
@@ -204,6 +205,13 @@ void masking(ConvertContext& ctx) {
         const std::string s = ctx.emit1("ReduceSum", {m, ctx.const_i64({x.physical_axis(1), feat}, "axes")},
                                         {{"keepdims", Attribute::of_int(0)}});
         y.seq_lens = ctx.emit1("Cast", {s}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
+        // Keras order [N, T]: a step is kept when any of its features differs from mask_value.
+        y.mask = ctx.emit1(
+            "ReduceMax",
+            {ctx.emit1("Cast",
+                       {ctx.emit1("Not", {ctx.emit1("Equal", {ctx.as_keras(x), ctx.scalar_f32(v, "mask_value")})})},
+                       {{"to", Attribute::of_int(int64_t(DType::kFloat32))}})},
+            {{"axes", Attribute::of_ints({2})}, {"keepdims", Attribute::of_int(0)}});
     }
     ctx.set_output(y);
 }

@@ -56,6 +56,7 @@ void elementwise(ConvertContext& ctx) {
     } else {
         y.value = ctx.emit1("Min", v);
     }
+    y.mask = ctx.merged_mask();
     ctx.set_output(y);
 }
 
@@ -73,6 +74,9 @@ void concatenate(ConvertContext& ctx) {
                     : total + t.shape[static_cast<std::size_t>(axis)];
     y.value = ctx.emit1("Concat", v, {{"axis", Attribute::of_int(y.physical_axis(axis))}});
     y.shape[static_cast<std::size_t>(axis)] = total;
+    // Along the features the output keeps a step where every input does; a concatenation along the time axis
+    // (Keras concatenates the masks) is left without one.
+    if (axis == r - 1) y.mask = ctx.merged_mask();
     ctx.set_output(y);
 }
 

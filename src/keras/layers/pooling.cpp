@@ -63,6 +63,23 @@ void pool(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+/// GlobalAveragePooling1D of a masked sequence, as Keras computes it: sum(x * mask) / sum(mask) over the steps
+/// (a sample with every step masked gives 0 / 0, as in Keras).
+void masked_average_1d(ConvertContext& ctx, const KTensor& x, bool cf, bool keepdims) {
+    const int64_t steps = cf ? 2 : 1;
+    const std::string m = ctx.emit1("Unsqueeze", {x.mask, ctx.const_i64({cf ? 1 : 2}, "feature_axis")});
+    const auto attrs = std::vector<std::pair<std::string, Attribute>>{{"keepdims", Attribute::of_int(keepdims)}};
+    const std::string sum =
+        ctx.emit1("ReduceSum", {ctx.emit1("Mul", {ctx.as_keras(x), m}), ctx.const_i64({steps}, "axes")}, attrs);
+    const std::string kept = ctx.emit1("ReduceSum", {m, ctx.const_i64({steps}, "axes")}, attrs);
+    KTensor y;
+    y.value = ctx.emit1("Div", {sum, kept});
+    y.shape = keepdims ? x.shape : Shape{x.shape[0], x.shape[static_cast<std::size_t>(cf ? 1 : 2)]};
+    if (keepdims) y.shape[static_cast<std::size_t>(steps)] = 1;
+    y.perm = identity_perm(y.shape.size());
+    ctx.set_output(y);
+}
+
 void global_pool(ConvertContext& ctx) {
     const std::string& cls = ctx.layer().class_name;
     const std::size_t n = spatial_rank(cls);
@@ -75,6 +92,7 @@ void global_pool(ConvertContext& ctx) {
         axes.push_back(x.physical_axis(static_cast<int>(cf ? i + 2 : i + 1)));
     std::sort(axes.begin(), axes.end());
     const bool is_max = cls.find("Max") != std::string::npos;
+    if (n == 1 && !is_max && !x.mask.empty()) return masked_average_1d(ctx, x, cf, keepdims);
     KTensor y;
     y.value = ctx.emit1(is_max ? "ReduceMax" : "ReduceMean", {x.value},
                         {{"axes", Attribute::of_ints(axes)}, {"keepdims", Attribute::of_int(keepdims ? 1 : 0)}});
