@@ -537,9 +537,18 @@ def output_mask(cls, cfg, xs, ms):
         return np.any(xs[0] != cfg.get("mask_value", 0.0), axis=-1)
     if cls in MASK_PASSES:
         return ms[0] if ms else None
-    if cls in MERGES or (cls == "Concatenate" and cfg.get("axis", -1) in (-1, xs[0].ndim - 1)):
+    if cls in MERGES:
         present = [m for m in ms if m is not None]
         return np.logical_and.reduce(present) if present else None
+    if cls == "Concatenate":
+        # inputs without a mask keep every step; masks broadcast over the features, concatenated like the
+        # inputs, then reduced over the features: any() in Keras 3, all() in Keras 2
+        if all(m is None for m in ms) or xs[0].ndim != 3:
+            return None
+        full = [np.broadcast_to((np.ones(x.shape[:2], bool) if m is None else m)[..., None], x.shape)
+                for x, m in zip(xs, ms)]
+        joined = np.concatenate(full, axis=cfg.get("axis", -1))
+        return joined.any(axis=-1) if KERAS3 else joined.all(axis=-1)
     return None
 
 

@@ -79,6 +79,28 @@ std::string mha_model(const std::string& output) {
            output + "]}}";
 }
 
+// Two Embedding(mask_zero) sequences [N, 4, 3] and an unmasked one, concatenated on the features (both masked),
+// on the time axis (masked with unmasked), pooled with the masks: outputs [N, 6 + 3].
+std::string masked_concat_model() {
+    return R"({"class_name":"Model","config":{"name":"m","layers":[
+        {"name":"a","class_name":"InputLayer","config":{"name":"a","batch_input_shape":[null,4]},"inbound_nodes":[]},
+        {"name":"b","class_name":"InputLayer","config":{"name":"b","batch_input_shape":[null,4]},"inbound_nodes":[]},
+        {"name":"x","class_name":"InputLayer","config":{"name":"x","batch_input_shape":[null,4,3]},"inbound_nodes":[]},
+        {"name":"e1","class_name":"Embedding","config":{"name":"e1","input_dim":4,"output_dim":3,"mask_zero":true},
+         "inbound_nodes":[[["a",0,0,{}]]]},
+        {"name":"e2","class_name":"Embedding","config":{"name":"e2","input_dim":4,"output_dim":3,"mask_zero":true},
+         "inbound_nodes":[[["b",0,0,{}]]]},
+        {"name":"feat","class_name":"Concatenate","config":{"name":"feat","axis":-1},
+         "inbound_nodes":[[["e1",0,0,{}],["e2",0,0,{}]]]},
+        {"name":"g1","class_name":"GlobalAveragePooling1D","config":{"name":"g1"},"inbound_nodes":[[["feat",0,0,{}]]]},
+        {"name":"time","class_name":"Concatenate","config":{"name":"time","axis":1},
+         "inbound_nodes":[[["e1",0,0,{}],["x",0,0,{}]]]},
+        {"name":"g2","class_name":"GlobalAveragePooling1D","config":{"name":"g2"},"inbound_nodes":[[["time",0,0,{}]]]},
+        {"name":"cat","class_name":"Concatenate","config":{"name":"cat","axis":-1},
+         "inbound_nodes":[[["g1",0,0,{}],["g2",0,0,{}]]]}],
+       "input_layers":[["a",0,0],["b",0,0],["x",0,0]],"output_layers":[["cat",0,0]]}})";
+}
+
 std::vector<KerasWeights> mha_weights() {
     return {weights("mha", {{6, 2, 3}, {2, 3}, {6, 2, 3}, {2, 3}, {6, 2, 2}, {2, 2}, {2, 2, 6}, {6}})};
 }
@@ -239,6 +261,19 @@ std::vector<Case> cases() {
            "input_layers":[["ids",0,0],["x",0,0]],"output_layers":[["cat",0,0]]}})",
          {weights("emb", {{4, 3}}), weights("d", {{3, 5}, {5}}), weights("d2", {{1, 2}, {2}})},
          {2, 7}},
+        // Concatenate of masked sequences: along the time axis the masks are concatenated (an unmasked input keeps
+        // every step); along the features Keras 3 keeps a step either input keeps (Keras 2: both; next case).
+        {"masked_concatenate_keras3",
+         "numpy transcription of Keras 3's Concatenate.compute_mask and masked GlobalAveragePooling1D",
+         masked_concat_model(),
+         {weights("e1", {{4, 3}}), weights("e2", {{4, 3}})},
+         {2, 9}},
+        {"masked_concatenate_keras2",
+         "numpy transcription of Keras 2's Concatenate.compute_mask and masked GlobalAveragePooling1D",
+         masked_concat_model(),
+         {weights("e1", {{4, 3}}), weights("e2", {{4, 3}})},
+         {2, 9},
+         "2.4.0"},
         // Embedding(mask_zero) masks reaching attention: MultiHeadAttention joins the query mask [N, T, 1] and
         // the value/key mask [N, 1, S]; Attention masks the scores with the value mask and zeroes the result's
         // masked query steps; both pass the query mask on to a masked GlobalAveragePooling1D.

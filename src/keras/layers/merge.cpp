@@ -60,6 +60,40 @@ void elementwise(ConvertContext& ctx) {
     ctx.set_output(y);
 }
 
+/// Keras's mask of a Concatenate output (compute_mask), for [N, T, F] inputs: an input without a mask keeps
+/// every step; along the time axis the masks are concatenated; along the features Keras 3 keeps a step that any
+/// input keeps, Keras 2 one that every input keeps. Other axes and ranks: no mask.
+std::string concatenated_mask(ConvertContext& ctx, int axis, int rank) {
+    const auto& ins = ctx.inputs();
+    bool any = false, all = true;
+    for (const auto& t : ins) {
+        any = any || !t.mask.empty();
+        all = all && !t.mask.empty();
+    }
+    if (!any || rank != 3) return "";
+    if (axis == 2) {
+        if (ctx.keras_major() < 3) return ctx.merged_mask();
+        if (!all) return "";  // an unmasked input keeps every step
+        std::string keep = ins[0].mask;
+        for (std::size_t i = 1; i < ins.size(); ++i)
+            keep = ctx.emit1("Max", {keep, ins[i].mask});
+        return keep;
+    }
+    if (axis != 1) return "";
+    std::vector<std::string> parts;
+    for (const auto& t : ins) {
+        if (!t.mask.empty()) {
+            parts.push_back(t.mask);
+            continue;
+        }
+        const std::string nt = ctx.emit1(
+            "Gather", {ctx.emit1("Shape", {t.value}), ctx.const_i64({t.physical_axis(0), t.physical_axis(1)}, "n_t")});
+        parts.push_back(ctx.emit1("ConstantOfShape", {nt},
+                                  {{"value", Attribute::of_tensor(Tensor::from_vector<float>({1}, {1.0f}))}}));
+    }
+    return ctx.emit1("Concat", parts, {{"axis", Attribute::of_int(1)}});
+}
+
 void concatenate(ConvertContext& ctx) {
     KTensor y;
     auto v = common(ctx, y);
@@ -74,9 +108,7 @@ void concatenate(ConvertContext& ctx) {
                     : total + t.shape[static_cast<std::size_t>(axis)];
     y.value = ctx.emit1("Concat", v, {{"axis", Attribute::of_int(y.physical_axis(axis))}});
     y.shape[static_cast<std::size_t>(axis)] = total;
-    // Along the features the output keeps a step where every input does; a concatenation along the time axis
-    // (Keras concatenates the masks) is left without one.
-    if (axis == r - 1) y.mask = ctx.merged_mask();
+    y.mask = concatenated_mask(ctx, axis, r);
     ctx.set_output(y);
 }
 
