@@ -2,8 +2,9 @@
 // Attention (Luong dot-product, use_scale) and MultiHeadAttention (query/key/value/output EinsumDense
 // projections, 1/sqrt(key_dim) scaling folded into the query weights, softmax over the key axis), for
 // rank-3 (batch, time, features) inputs; causal masks (config `causal`, call `use_causal_mask`), an explicit
-// MultiHeadAttention `attention_mask`, and `return_attention_scores`. Keras masks from Masking/Embedding and
-// query/value masks are refused. Attention dropout is inactive at inference.
+// MultiHeadAttention `attention_mask`, the Keras masks the inputs carry (from Masking / Embedding(mask_zero)),
+// and `return_attention_scores`. Explicit mask= / query_mask= / value_mask= call tensors are refused.
+// Attention dropout is inactive at inference.
 #include <cmath>
 
 #include "keras/convert_context.hpp"
