@@ -43,10 +43,11 @@ bool causal(const ConvertContext& ctx) {
 /// Keras's masking as an additive score bias: masked scores get -1e9 (Keras subtracts 1e9 in Attention and adds
 /// -1e9 in MultiHeadAttention's masked softmax, in float32), so even a fully masked row rounds as in Keras.
 /// What may attend combines with a logical and: the causal mask (key j <= query i), `attention_mask` ([B, tq, tv],
-/// any non-zero value attends), the Keras masks of the value and key ([B, tv]) and, for MultiHeadAttention, of
-/// the query ([B, tq]). Returns "" when nothing is masked; `batched` tells whether the bias has a batch axis.
+/// any non-zero value attends), the Keras mask of the value ([B, tv]) and, for MultiHeadAttention, those of the
+/// key ([B, tv]) and query ([B, tq]) too. Returns "" when nothing is masked; `batched` tells whether the bias
+/// has a batch axis.
 std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, const KTensor& k,
-                       const std::string& attention_mask, bool mask_queries, bool& batched) {
+                       const std::string& attention_mask, bool multi_head, bool& batched) {
     std::string keep;
     batched = false;
     auto both = [&](const std::string& m) { keep = keep.empty() ? m : ctx.emit1("Mul", {keep, m}); };
@@ -67,11 +68,11 @@ std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, 
         batched = true;
     }
     for (const KTensor* keys : {&v, &k})
-        if (!keys->mask.empty() && (keys == &v || k.mask != v.mask)) {
+        if (!keys->mask.empty() && (keys == &v || (multi_head && k.mask != v.mask))) {
             both(ctx.emit1("Unsqueeze", {keys->mask, ctx.const_i64({1}, "axes")}));  // [B, 1, tv]
             batched = true;
         }
-    if (mask_queries && !q.mask.empty()) {
+    if (multi_head && !q.mask.empty()) {
         both(ctx.emit1("Unsqueeze", {q.mask, ctx.const_i64({2}, "axes")}));  // [B, tq, 1]
         batched = true;
     }
