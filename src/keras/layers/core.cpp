@@ -205,13 +205,10 @@ void masking(ConvertContext& ctx) {
         const std::string s = ctx.emit1("ReduceSum", {m, ctx.const_i64({x.physical_axis(1), feat}, "axes")},
                                         {{"keepdims", Attribute::of_int(0)}});
         y.seq_lens = ctx.emit1("Cast", {s}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
-        // Keras order [N, T]: a step is kept when any of its features differs from mask_value.
-        y.mask = ctx.emit1(
-            "ReduceMax",
-            {ctx.emit1("Cast",
-                       {ctx.emit1("Not", {ctx.emit1("Equal", {ctx.as_keras(x), ctx.scalar_f32(v, "mask_value")})})},
-                       {{"to", Attribute::of_int(int64_t(DType::kFloat32))}})},
-            {{"axes", Attribute::of_ints({2})}, {"keepdims", Attribute::of_int(0)}});
+        // The Keras mask [N, T]: m without its feature axis, in Keras order.
+        y.mask = ctx.emit1("Squeeze", {m, ctx.const_i64({feat}, "feature_axis")});
+        if (x.physical_axis(0) > x.physical_axis(1))
+            y.mask = ctx.emit1("Transpose", {y.mask}, {{"perm", Attribute::of_ints({1, 0})}});
     }
     ctx.set_output(y);
 }
