@@ -116,6 +116,10 @@ public:
     std::string const_i64(const std::vector<int64_t>& values, const std::string& hint);
     std::string const_f32(const std::vector<float>& values, const Shape& shape, const std::string& hint);
     std::string scalar_f32(float v, const std::string& hint) { return const_f32({v}, {}, hint); }
+    /// `v` converted to `to` (an ONNX Cast).
+    std::string cast(const std::string& v, DType to) {
+        return emit1("Cast", {v}, {{"to", graph::Attribute::of_int(static_cast<int64_t>(to))}});
+    }
 
     /// The tensor's value in layout `perm` (emitting one memoized Transpose when needed).
     std::string as_perm(const KTensor& t, const std::vector<int>& perm);

@@ -62,9 +62,7 @@ std::string score_bias(ConvertContext& ctx, const KTensor& q, const KTensor& v, 
         keep = ctx.const_f32(lower, {tq, tv}, "causal_mask");
     }
     if (!attention_mask.empty()) {
-        both(ctx.emit1("Cast",
-                       {ctx.emit1("Cast", {attention_mask}, {{"to", Attribute::of_int(int64_t(DType::kBool))}})},
-                       {{"to", Attribute::of_int(int64_t(DType::kFloat32))}}));
+        both(ctx.cast(ctx.cast(attention_mask, DType::kBool), DType::kFloat32));
         batched = true;
     }
     for (const KTensor* keys : {&v, &k})

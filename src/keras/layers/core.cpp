@@ -174,7 +174,7 @@ void embedding(ConvertContext& ctx) {
     ctx.expect_weights({1});
     const KTensor& x = ctx.input();
     std::string idx = ctx.as_keras(x);
-    if (x.dtype != DType::kInt64) idx = ctx.emit1("Cast", {idx}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}});
+    if (x.dtype != DType::kInt64) idx = ctx.cast(idx, DType::kInt64);
     KTensor y;
     y.value = ctx.emit1("Gather", {ctx.add_initializer(ctx.weight(0), "embeddings"), idx});
     y.shape = x.shape;
@@ -182,10 +182,10 @@ void embedding(ConvertContext& ctx) {
     y.perm = identity_perm(y.rank());
     if (ctx.flag("mask_zero", false) && x.rank() == 2) {
         const std::string nz = ctx.emit1("Not", {ctx.emit1("Equal", {idx, ctx.const_i64({0}, "zero")})});
-        const std::string as_int = ctx.emit1("Cast", {nz}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
+        const std::string as_int = ctx.cast(nz, DType::kInt32);
         y.seq_lens =
             ctx.emit1("ReduceSum", {as_int, ctx.const_i64({1}, "time_axis")}, {{"keepdims", Attribute::of_int(0)}});
-        y.mask = ctx.emit1("Cast", {nz}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
+        y.mask = ctx.cast(nz, DType::kFloat32);
     }
     ctx.set_output(y);
 }
@@ -194,7 +194,7 @@ void masking(ConvertContext& ctx) {
     const KTensor& x = ctx.input();
     const float v = static_cast<float>(ctx.f64("mask_value", 0.0));
     const std::string keep = ctx.emit1("Not", {ctx.emit1("Equal", {x.value, ctx.scalar_f32(v, "mask_value")})});
-    const std::string keep_f = ctx.emit1("Cast", {keep}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
+    const std::string keep_f = ctx.cast(keep, DType::kFloat32);
     const int feat = x.physical_axis(-1);
     const std::string m =
         ctx.emit1("ReduceMax", {keep_f}, {{"axes", Attribute::of_ints({feat})}, {"keepdims", Attribute::of_int(1)}});
@@ -204,7 +204,7 @@ void masking(ConvertContext& ctx) {
         // Valid-step counts for recurrent layers: exact when the masked steps are trailing (padding).
         const std::string s = ctx.emit1("ReduceSum", {m, ctx.const_i64({x.physical_axis(1), feat}, "axes")},
                                         {{"keepdims", Attribute::of_int(0)}});
-        y.seq_lens = ctx.emit1("Cast", {s}, {{"to", Attribute::of_int(int64_t(DType::kInt32))}});
+        y.seq_lens = ctx.cast(s, DType::kInt32);
         // The Keras mask [N, T]: m without its feature axis, in Keras order.
         y.mask = ctx.emit1("Squeeze", {m, ctx.const_i64({feat}, "feature_axis")});
         if (x.physical_axis(0) > x.physical_axis(1))

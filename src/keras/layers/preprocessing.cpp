@@ -69,7 +69,7 @@ void encode_categories(ConvertContext& ctx, const KTensor& x, int64_t n, const s
     if (mode != "one_hot" && mode != "multi_hot" && mode != "count") ctx.unsupported("output_mode '" + mode + "'");
     if (x.rank() > 2) ctx.unsupported("encoding categories of rank > 2 inputs");
     std::string ids = ctx.as_keras(x);
-    if (x.dtype != DType::kInt64) ids = ctx.emit1("Cast", {ids}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}});
+    if (x.dtype != DType::kInt64) ids = ctx.cast(ids, DType::kInt64);
     const std::string oh = ctx.emit1("OneHot", {ids, ctx.const_i64({n}, "depth"), ctx.const_f32({0, 1}, {2}, "values")},
                                      {{"axis", Attribute::of_int(-1)}});  // [..., n]
     KTensor y;
@@ -110,7 +110,7 @@ void discretization(ConvertContext& ctx) {
     }
     if (!std::is_sorted(bounds.begin(), bounds.end())) ctx.invalid("bin_boundaries must be sorted");
     std::string v = x.value;
-    if (x.dtype != DType::kFloat32) v = ctx.emit1("Cast", {v}, {{"to", Attribute::of_int(int64_t(DType::kFloat32))}});
+    if (x.dtype != DType::kFloat32) v = ctx.cast(v, DType::kFloat32);
     const auto last = static_cast<int64_t>(x.rank());
     KTensor ids = x;
     ids.dtype = DType::kInt64;
@@ -120,9 +120,7 @@ void discretization(ConvertContext& ctx) {
     const std::string above = ctx.emit1(
         "GreaterOrEqual", {ctx.emit1("Unsqueeze", {v, ctx.const_i64({last}, "axes")}),
                            ctx.const_f32(compare_with, {static_cast<int64_t>(compare_with.size())}, "bin_boundaries")});
-    ids.value = ctx.emit1("ReduceSum",
-                          {ctx.emit1("Cast", {above}, {{"to", Attribute::of_int(int64_t(DType::kInt64))}}),
-                           ctx.const_i64({last}, "axes")},
+    ids.value = ctx.emit1("ReduceSum", {ctx.cast(above, DType::kInt64), ctx.const_i64({last}, "axes")},
                           {{"keepdims", Attribute::of_int(0)}});
     const std::string mode = ctx.str("output_mode", "int");
     if (mode == "int") return ctx.set_output(ids);
