@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything konnx needs to build and test, from Debian 12 packages and npm (pinned lockfile).
+# Installs everything konnx needs to build and test: Debian 12 packages, the Python environment .venv/ (PyPI,
+# tools/python/requirements.lock, exact versions and hashes) and npm packages (pinned lockfile).
 # Idempotent: quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ packages=(
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev ocl-icd-opencl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
     python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pil
-    dataset-fashion-mnist
+    dataset-fashion-mnist python3-venv
 )
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake config (find_package(dnnl))
 # requires OpenCL; libdnnl-dev only recommends the package, and recommends are not installed here.
@@ -37,4 +38,18 @@ node_modules=tools/node/node_modules
 if [ ! -L "$node_modules" ] && { [ ! -f "$node_modules/.package-lock.json" ] ||
     [ tools/node/package-lock.json -nt "$node_modules/.package-lock.json" ]; }; then
     (cd tools/node && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+
+# The one Python environment of the tools and tests (tools/python/requirements.in says why each is pinned).
+# Rebuilt from scratch when the lock changes: a stamp in .venv records the lock's hash. A symlinked .venv (a git
+# worktree sharing another checkout's environment) is left alone, as node_modules is.
+lock=tools/python/requirements.lock
+want=$(sha256sum "$lock" | cut -d' ' -f1)
+if [ ! -L .venv ] && [ "$(cat .venv/.konnx-lock 2>/dev/null)" != "$want" ]; then
+    echo "konnx: creating .venv from $lock (first time: ~4 GB of wheels, a few minutes)" >&2
+    rm -rf .venv
+    /usr/bin/python3 -m venv .venv
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-input --require-hashes --no-deps \
+        -r "$lock"
+    echo "$want" >.venv/.konnx-lock
 fi
