@@ -41,15 +41,19 @@ if [ ! -L "$node_modules" ] && { [ ! -f "$node_modules/.package-lock.json" ] ||
 fi
 
 # The one Python environment of the tools and tests (tools/python/requirements.in says why each is pinned).
-# Rebuilt from scratch when the lock changes: a stamp in .venv records the lock's hash. A symlinked .venv (a git
+# uv (itself pinned in the lock, bootstrapped with pip) makes .venv exactly the lock, removing what the lock
+# dropped; a stamp in .venv records the lock's hash, so an up-to-date venv costs nothing. A symlinked .venv (a git
 # worktree sharing another checkout's environment) is left alone, as node_modules is.
 lock=tools/python/requirements.lock
 want=$(sha256sum "$lock" | cut -d' ' -f1)
 if [ ! -L .venv ] && [ "$(cat .venv/.konnx-lock 2>/dev/null)" != "$want" ]; then
-    echo "konnx: creating .venv from $lock (first time: ~4 GB of wheels, a few minutes)" >&2
-    rm -rf .venv
-    /usr/bin/python3 -m venv .venv
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-input --require-hashes --no-deps \
-        -r "$lock"
+    echo "konnx: syncing .venv with $lock (first time: ~4 GB of wheels, a few minutes)" >&2
+    [ -x .venv/bin/python ] || /usr/bin/python3 -m venv .venv
+    if [ ! -x .venv/bin/uv ]; then
+        awk '/^uv==/ {on = 1; print; next} on && /^ +--hash/ {print; next} {on = 0}' "$lock" >.venv/uv-requirement.txt
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-input --require-hashes --no-deps \
+            -r .venv/uv-requirement.txt
+    fi
+    .venv/bin/uv pip sync --quiet --python .venv/bin/python --require-hashes "$lock"
     echo "$want" >.venv/.konnx-lock
 fi
