@@ -10,8 +10,9 @@ packages=(
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev ocl-icd-opencl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
     python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pil
-    dataset-fashion-mnist python3-venv
+    dataset-fashion-mnist python3-venv libre2-dev
 )
+# libre2-dev: RE2, the regular expressions ONNX's RegexFullMatch specifies.
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake config (find_package(dnnl))
 # requires OpenCL; libdnnl-dev only recommends the package, and recommends are not installed here.
 # llvm: llvm-symbolizer, without which sanitizer stack traces are bare addresses and tools/fuzz.sh cannot tell a

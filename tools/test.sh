@@ -17,5 +17,6 @@ echo
 echo "== test totals ($(($(date +%s) - start)) s)"
 tail -n 1 <<<"$format"
 grep -h "tests passed" build/ctest.log | sed 's/^/ctest: /' || true
+cat build/conformance-*.txt 2>/dev/null || true
 tail -n 1 build/pytest.log | sed 's/^=* */pytest: /; s/ *=*$//'
-grep -h -e "^\[  PASSED  \]" -e " passed (" -e "^conformance:" -e "^fuzz: .*executions" -e "^hardening: all" build/hardening.log || true
+grep -h -e "^\[  PASSED  \]" -e "^conformance" -e "^fuzz: .*executions" -e "^hardening: all" build/hardening.log || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Hardening checks, short form for CI (called at the end of tools/test.sh; see docs/RELIABILITY.md):
-#   1. ASan+UBSan build (clang, -O1, every finding fatal): unit tests, then the ONNX conformance runner.
+#   1. ASan+UBSan build (clang, -O1, every finding fatal): unit tests, then the ONNX conformance runner over
+#      both test-data sets (Debian's ONNX 1.12 and the venv's onnx package).
 #   2. libFuzzer targets (same build): each for KONNX_FUZZ_SECONDS (60), two at a time, seeded from the
 #      test fixtures and Debian's ONNX test data. A crash, leak, timeout or OOM fails the script and leaves
 #      the input in build-asan/fuzz-artifacts/.
@@ -47,9 +48,14 @@ if [[ $steps == *" asan "* ]]; then
     ./build-asan/tests/konnx_tests --gtest_brief=1 \
         --gtest_filter="${KONNX_ASAN_FILTER:--KerasResNet50.*:*KerasReal.*}"
     stamp "unit tests under ASan+UBSan passed"
-    ./build-asan/tests/konnx_conformance --expected tests/onnx_backend/expected_pass.txt \
-        --tolerances tests/onnx_backend/tolerances.txt
-    stamp "ONNX conformance under ASan+UBSan passed"
+    .venv/bin/python tools/onnx_testdata.py build/onnx-testdata
+    for set in onnx-1.12 onnx-1.23; do
+        data=/usr/share/libonnx-testdata/data
+        [ "$set" = onnx-1.23 ] && data=build/onnx-testdata
+        ./build-asan/tests/konnx_conformance --set "$set" --data "$data" \
+            --expected "tests/onnx_backend/expected_pass_$set.txt" --tolerances "tests/onnx_backend/tolerances_$set.txt"
+        stamp "ONNX conformance ($set) under ASan+UBSan passed"
+    done
 fi
 
 if [[ $steps == *" fuzz "* ]]; then

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// DFT (ONNX opset 17): discrete Fourier transform along `axis` (default 1, the first after the batch axis; any axis
-// but the last, which holds 1 (real) or 2 (real, imaginary) components, as ONNX's shape inference accepts). Optional
-// input dft_length (scalar) zero-pads or truncates the signal along the axis. inverse = 1 computes the inverse
-// transform (scaled by 1/n); onesided = 1 keeps only the n/2 + 1 non-redundant bins of a real signal's forward
-// transform. Output: the input's shape with the axis of length n (n/2 + 1 when onesided) and a last dim of 2. Direct
-// O(n^2) transform in double precision: exact enough, and the node tests are small.
+// DFT (ONNX opsets 17, 20): discrete Fourier transform along `axis` (an attribute, default 1, the first after the batch
+// axis; any axis but the last, which holds 1 (real) or 2 (real, imaginary) components, as ONNX's shape inference
+// accepts; from opset 20 input 2, default -2). Optional input dft_length (scalar) zero-pads or truncates the signal
+// along the axis. inverse = 1 computes the inverse transform (scaled by 1/n); onesided = 1 keeps only the n/2 + 1
+// non-redundant bins of a real signal's forward transform. Output: the input's shape with the axis of length n (n/2 + 1
+// when onesided) and a last dim of 2. Direct O(n^2) transform in double precision: exact enough, and the node tests are
+// small.
 #include "ops/support/spectral.hpp"
 
 namespace konnx::ops {
@@ -22,10 +23,12 @@ DftShape dft_shape(const NodeContext& ctx) {
     ctx.check(rank >= 3 && (x.back() == 1 || x.back() == 2), "input must be [batch, signal..., 1 or 2], got ",
               shape_str(x));
     DftShape s;
-    s.axis = ctx.attr_int("axis", 1);
-    if (s.axis < 0) s.axis += rank;
+    // Opset 20 moves axis to input 2 (default -2: the axis before the complex components).
+    const int64_t given =
+        ctx.opset() >= 20 ? (ctx.has_input(2) ? scalar_int_input(ctx, 2, "axis") : -2) : ctx.attr_int("axis", 1);
+    s.axis = given < 0 ? given + rank : given;
     ctx.check(s.axis >= 0 && s.axis <= rank - 2, "axis must be in [", -rank, ", ", rank - 2,
-              "] (not the last axis, which holds the complex components), got ", ctx.attr_int("axis", 1));
+              "] (not the last axis, which holds the complex components), got ", given);
     s.inverse = ctx.attr_int("inverse", 0) != 0;
     const bool onesided = ctx.attr_int("onesided", 0) != 0;
     if (onesided) ctx.check(!s.inverse && x.back() == 1, "onesided needs a real signal and a forward transform");
@@ -79,6 +82,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 
 void register_dft(OpRegistry& registry) {
     registry.add({.name = "DFT", .since_version = 17, .infer = infer, .make_kernel = make});
+    registry.add({.name = "DFT", .since_version = 20, .infer = infer, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Pad (ONNX opsets 2, 11, 13): modes constant / reflect / edge. The pads ([begin..., end...], negative
-// ones crop) are an attribute before opset 11 (with a float `value`) and input 1 after (with an
-// optional constant_value input 2). Opset 18's `axes` input is not supported.
+// Pad (ONNX opsets 2, 11, 13, 18, 19): modes constant / reflect / edge, and wrap (opset 19: numpy's wrap, the
+// input repeated). The pads ([begin..., end...], negative ones crop) are an attribute before opset 11 (with a
+// float `value`) and input 1 after (with an optional constant_value input 2); from opset 18 an optional
+// `axes` input 3 says which axes they are for (negative ones count from the back; the rest are not padded).
 // Kernel: per output row, the source row is mapped through the outer axes (a constant-mode row outside
 // the input is filled); along the innermost axis the inside part is one memcpy.
 #include "core/half.hpp"
@@ -11,7 +12,7 @@
 namespace konnx::ops {
 namespace {
 
-enum class Mode { kConstant, kReflect, kEdge };
+enum class Mode { kConstant, kReflect, kEdge, kWrap };
 
 struct Params {
     Mode mode = Mode::kConstant;
@@ -19,6 +20,22 @@ struct Params {
     double value = 0;
     const Tensor* value_tensor = nullptr;  // opset 11+ constant_value (only in infer/make)
 };
+
+// Opset 18's axes input: pads [begins..., ends...] for those axes only, spread over every axis.
+std::vector<int64_t> pads_for_axes(const NodeContext& ctx, const std::vector<int64_t>& pads, int64_t rank) {
+    const auto axes = int_values(ctx.require_value(3));
+    ctx.check(pads.size() == 2 * axes.size(), "pads has ", pads.size(), " entries for ", axes.size(), " axes");
+    std::vector<int64_t> all(static_cast<std::size_t>(2 * rank), 0);
+    std::vector<bool> seen(static_cast<std::size_t>(rank), false);
+    for (std::size_t k = 0; k < axes.size(); ++k) {
+        const std::size_t a = axis_index(ctx, axes[k], rank);
+        ctx.check(!seen[a], "axis ", axes[k], " is listed twice");
+        seen[a] = true;
+        all[a] = pads[k];
+        all[a + static_cast<std::size_t>(rank)] = pads[k + axes.size()];
+    }
+    return all;
+}
 
 Params params(const NodeContext& ctx) {
     Params p;
@@ -30,7 +47,7 @@ Params params(const NodeContext& ctx) {
     else if (mode == "edge")
         p.mode = Mode::kEdge;
     else if (mode == "wrap")
-        ctx.unsupported("mode 'wrap' is not supported");
+        p.mode = Mode::kWrap;
     else
         ctx.fail("unknown mode '", mode, "'");
     const int64_t rank = ctx.input_rank(0);
@@ -39,7 +56,7 @@ Params params(const NodeContext& ctx) {
         p.value = ctx.attr_float("value", 0.0f);
     } else {
         p.pads = int_values(ctx.require_value(1));
-        if (ctx.has_input(3)) ctx.unsupported("the axes input is not supported");
+        if (ctx.has_input(3)) p.pads = pads_for_axes(ctx, p.pads, rank);
         if (ctx.has_input(2)) {
             p.value_tensor = &ctx.require_value(2);
             ctx.check(p.value_tensor->numel() == 1, "constant_value must be a scalar");
@@ -58,7 +75,7 @@ Shape out_shape(const NodeContext& ctx, const Params& p) {
         out[d] += p.pads[d] + p.pads[d + rank];
         ctx.check(out[d] >= 0, "pads make axis ", d, " negative");
         if (p.mode != Mode::kConstant && out[d] > 0)
-            ctx.check(dim > 0, "cannot ", p.mode == Mode::kEdge ? "edge" : "reflect", "-pad an empty axis");
+            ctx.check(dim > 0, "cannot pad an empty axis in mode ", ctx.attr_string("mode", ""));
         if (p.mode == Mode::kReflect)
             ctx.check(p.pads[d] < dim && p.pads[d + rank] < dim, "reflect pads must be smaller than the axis size");
     }
@@ -78,6 +95,7 @@ int64_t source_index(int64_t o, int64_t pad, int64_t dim, Mode mode) {
     switch (mode) {
         case Mode::kConstant: return -1;
         case Mode::kEdge: return i < 0 ? 0 : dim - 1;
+        case Mode::kWrap: return ((i % dim) + dim) % dim;
         case Mode::kReflect:
             if (dim == 1) return 0;
             while (i < 0 || i >= dim)

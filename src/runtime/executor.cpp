@@ -18,14 +18,14 @@ namespace {
 // silently return empty strings: only these ops, which handle strings, may see them.
 void check_string_support(const graph::Node& node, const std::vector<ops::ValueFacts>& inputs,
                           const std::vector<ops::ValueFacts>& outputs) {
-    static const std::set<std::string_view> kStringOps = {"Cast", "CastLike", "StringNormalizer", "Identity", "Shape",
-                                                          "Size", "If"};
+    static const std::set<std::string_view> kStringOps = {
+        "Cast", "CastLike", "StringNormalizer", "Identity",    "Shape",         "Size",
+        "If",   "Equal",    "StringConcat",     "StringSplit", "RegexFullMatch"};
     const auto is_string = [](const ops::ValueFacts& f) { return f.dtype == DType::kString; };
     if ((std::any_of(inputs.begin(), inputs.end(), is_string) ||
          std::any_of(outputs.begin(), outputs.end(), is_string)) &&
         (!graph::is_onnx_domain(node.domain) || !kStringOps.count(node.op_type)))
-        fail(ErrorCode::kUnsupported, node.describe(), ": string tensors are only supported by Cast, CastLike, ",
-             "StringNormalizer, Identity, Shape, Size and If");
+        fail(ErrorCode::kUnsupported, node.describe(), ": string tensors are only supported by ", join(kStringOps));
 }
 
 }  // namespace

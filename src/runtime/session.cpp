@@ -8,6 +8,7 @@
 #include "core/parallel.hpp"
 #include "graph/passes/passes.hpp"
 #include "konnx/session.hpp"
+#include "konnx/version.hpp"
 #include "onnx/model_io.hpp"
 #include "runtime/optimize_context.hpp"
 #include "runtime/plan.hpp"
@@ -40,8 +41,9 @@ std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOption
         fail(ErrorCode::kUnsupported, "ONNX IR version ", model.ir_version, " is too old (konnx reads IR 3 and later)");
     if (!model.opset("")) model.opsets.push_back({"", 1});  // a graph using only custom domains
     const int64_t opset = *model.opset("");
-    if (opset < 1 || opset > 18)
-        fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 1 to 18)");
+    if (opset < 1 || opset > kMaxOnnxOpset)
+        fail(ErrorCode::kUnsupported, "ai.onnx opset ", opset, " is not supported (konnx runs opsets 1 to ",
+             kMaxOnnxOpset, ")");
     {
         LoadPhase phase("check graph");
         runtime::sort_and_check_graph(model.graph);

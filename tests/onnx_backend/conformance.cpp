@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-// ONNX backend conformance: runs every case of Debian's libonnx-testdata through konnx and
-// compares all outputs (rtol 1e-3, atol 1e-5 unless tolerances.txt overrides a case with a reason).
+// ONNX backend conformance: runs every case of one ONNX test-data set (Debian's libonnx-testdata, ONNX 1.12;
+// or the venv's onnx package, written by tools/onnx_testdata.py) through konnx and compares all outputs
+// (rtol 1e-3, atol 1e-5 unless the tolerances file overrides a case with a reason). Prints pass counts per
+// folder and per opset (the ai.onnx opset each case's model imports; other domains by name).
 //
-//   konnx_conformance [--data DIR] [--expected FILE] [--tolerances FILE] [--filter SUBSTR]
-//                     [--write-expected FILE] [--opt-level N] [-v]
+//   konnx_conformance [--data DIR] [--set NAME] [--expected FILE] [--tolerances FILE] [--filter SUBSTR]
+//                     [--write-expected FILE] [--summary FILE] [--opt-level N] [-v]
 //
-// Exit status 1 when a case listed in expected_pass.txt fails; newly passing cases are reported
-// so the list can be updated with --write-expected.
+// Exit status 1 when a case listed in the expected file fails, or when the data is missing; newly passing
+// cases are reported so the list can be updated with --write-expected. --summary also writes the counts to FILE
+// (tools/test.sh prints them in its totals).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +29,7 @@
 #include "konnx/sequence.hpp"
 #include "konnx/session.hpp"
 #include "konnx/string_tensor.hpp"
+#include "konnx/version.hpp"
 #include "onnx/model_io.hpp"
 
 namespace fs = std::filesystem;
@@ -191,90 +196,169 @@ std::string run_case(const fs::path& dir, const Tolerance& tol, int opt_level) {
     }
 }
 
-}  // namespace
+// The opset a case is counted under: the ai.onnx opset its model imports, else its other domains'.
+std::string opset_key(const fs::path& dir) {
+    try {
+        const graph::Model model = onnxio::load_model((dir / "model.onnx").string());
+        std::vector<std::string> others;
+        for (const auto& o : model.opsets) {
+            if (o.domain.empty() || o.domain == "ai.onnx") return cat(o.version);
+            others.push_back(cat(o.domain, " ", o.version));
+        }
+        return others.empty() ? "none" : join(others, ", ");
+    } catch (const Error&) {
+        return "unreadable";
+    }
+}
 
-int main(int argc, char** argv) {
-    std::string data = "/usr/share/libonnx-testdata/data";
-    std::string expected_file, tolerance_file, filter, write_expected;
+struct Count {
+    int pass = 0, total = 0;
+};
+
+std::string percent_line(const std::string& label, const Count& c) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%-26s %4d / %4d passed (%.1f%%)", label.c_str(), c.pass, c.total,
+                  c.total ? 100.0 * c.pass / c.total : 0.0);
+    return buf;
+}
+
+// ai.onnx opsets sort numerically, before the keys of other domains.
+bool opset_less(const std::string& a, const std::string& b) {
+    const bool na = !a.empty() && std::isdigit(static_cast<unsigned char>(a[0]));
+    const bool nb = !b.empty() && std::isdigit(static_cast<unsigned char>(b[0]));
+    if (na != nb) return na;
+    return na ? std::stoll(a) < std::stoll(b) : a < b;
+}
+
+struct Options {
+    std::string data = "/usr/share/libonnx-testdata/data", set_name = "onnx-1.12";
+    std::string expected_file, tolerance_file, filter, write_expected, summary_file;
     int opt_level = 2;
     bool verbose = false;
+};
+
+// Returns 0 with the options parsed, or the exit status for a usage error.
+int parse_args(int argc, char** argv, Options& o) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        if (arg == "-v") {
+            o.verbose = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::cerr << "konnx_conformance: " << arg << " needs a value\n";
+            return 64;
+        }
+        const std::string value = argv[++i];
         if (arg == "--data")
-            data = next();
+            o.data = value;
+        else if (arg == "--set")
+            o.set_name = value;
         else if (arg == "--expected")
-            expected_file = next();
+            o.expected_file = value;
         else if (arg == "--tolerances")
-            tolerance_file = next();
+            o.tolerance_file = value;
         else if (arg == "--filter")
-            filter = next();
+            o.filter = value;
         else if (arg == "--write-expected")
-            write_expected = next();
+            o.write_expected = value;
+        else if (arg == "--summary")
+            o.summary_file = value;
         else if (arg == "--opt-level")
-            opt_level = std::stoi(next());
-        else if (arg == "-v")
-            verbose = true;
+            o.opt_level = std::stoi(value);
         else {
-            std::cerr << "unknown argument " << arg << "\n";
+            std::cerr << "konnx_conformance: unknown argument " << arg << "\n";
             return 64;
         }
     }
-    if (!fs::exists(data)) {
-        std::cout << "ONNX test data not found at " << data << " (install libonnx-testdata); skipping\n";
-        return 0;
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    if (const int usage = parse_args(argc, argv, opt)) return usage;
+    if (!fs::exists(opt.data)) {
+        std::cout << "conformance[" << opt.set_name << "]: no ONNX test data at " << opt.data
+                  << " (bash tools/install_deps.sh installs libonnx-testdata; tools/onnx_testdata.py writes the "
+                     "onnx package's)\n";
+        return 1;
     }
-    const auto expected = expected_file.empty() ? std::set<std::string>{} : read_list(expected_file);
+    const auto expected = opt.expected_file.empty() ? std::set<std::string>{} : read_list(opt.expected_file);
     const auto tolerances =
-        tolerance_file.empty() ? std::map<std::string, Tolerance>{} : read_tolerances(tolerance_file);
+        opt.tolerance_file.empty() ? std::map<std::string, Tolerance>{} : read_tolerances(opt.tolerance_file);
 
     std::set<std::string> passing;
-    int regressions = 0, total_pass = 0, total_fail = 0;
-    for (const std::string folder : {"node", "pytorch-converted", "pytorch-operator", "simple"}) {
-        const fs::path root = fs::path(data) / folder;
+    std::map<std::string, Count> by_folder;
+    std::map<std::string, Count, decltype(&opset_less)> by_opset(opset_less), node_by_opset(opset_less);
+    int regressions = 0;
+    for (const std::string folder : {"node", "pytorch-converted", "pytorch-operator", "simple", "light"}) {
+        const fs::path root = fs::path(opt.data) / folder;
         if (!fs::exists(root)) continue;
         std::vector<fs::path> cases;
         for (const auto& e : fs::directory_iterator(root))
             if (fs::exists(e.path() / "model.onnx")) cases.push_back(e.path());
         std::sort(cases.begin(), cases.end());
-        int pass = 0, failed = 0;
         for (const auto& dir : cases) {
             const std::string id = folder + "/" + dir.filename().string();
-            if (!filter.empty() && id.find(filter) == std::string::npos) continue;
+            if (!opt.filter.empty() && id.find(opt.filter) == std::string::npos) continue;
             const auto tol_it = tolerances.find(id);
             const std::string reason =
-                run_case(dir, tol_it == tolerances.end() ? Tolerance{} : tol_it->second, opt_level);
-            const bool listed = expected.count(id) > 0;
-            if (reason.empty()) {
-                ++pass;
+                run_case(dir, tol_it == tolerances.end() ? Tolerance{} : tol_it->second, opt.opt_level);
+            const bool listed = expected.count(id) > 0, ok = reason.empty();
+            const std::string opset = opset_key(dir);
+            for (Count* c : {&by_folder[folder], &by_opset[opset]}) {
+                c->pass += ok;
+                ++c->total;
+            }
+            if (folder == "node") {
+                node_by_opset[opset].pass += ok;
+                ++node_by_opset[opset].total;
+            }
+            if (ok) {
                 passing.insert(id);
-                if (!listed && !expected_file.empty())
+                if (!listed && !opt.expected_file.empty())
                     std::cout << "NEWLY PASSING " << id << "\n";
-                else if (verbose)
+                else if (opt.verbose)
                     std::cout << "pass " << id << "\n";
-            } else {
-                ++failed;
-                if (listed) {
-                    ++regressions;
-                    std::cout << "REGRESSION " << id << ": " << reason << "\n";
-                } else if (verbose) {
-                    std::cout << "fail " << id << ": " << reason << "\n";
-                }
+            } else if (listed) {
+                ++regressions;
+                std::cout << "REGRESSION " << id << ": " << reason << "\n";
+            } else if (opt.verbose) {
+                std::cout << "fail " << id << " (opset " << opset << "): " << reason << "\n";
             }
         }
-        if (pass + failed > 0)
-            std::printf("%-18s %4d / %4d passed (%.1f%%)\n", folder.c_str(), pass, pass + failed,
-                        100.0 * pass / (pass + failed));
-        total_pass += pass;
-        total_fail += failed;
     }
-    if (!write_expected.empty()) {
-        std::ofstream out(write_expected);
-        out << "# ONNX backend cases konnx must pass (regenerate with konnx_conformance --write-expected).\n";
+    if (!opt.write_expected.empty()) {
+        std::ofstream out(opt.write_expected);
+        out << "# " << opt.set_name
+            << " backend cases konnx must pass (regenerate with konnx_conformance --write-expected).\n";
         for (const auto& id : passing)
             out << id << "\n";
     }
-    std::printf("conformance: %d passed, %d failed, %d regressions against the expected list\n", total_pass, total_fail,
-                regressions);
+
+    std::ostringstream summary;
+    const std::string tag = "[" + opt.set_name + "] ";
+    Count all, node_supported;
+    for (const auto& [folder, c] : by_folder) {
+        summary << tag << percent_line(folder, c) << "\n";
+        all.pass += c.pass;
+        all.total += c.total;
+    }
+    for (const auto& [opset, c] : by_opset) {
+        const Count node = node_by_opset[opset];
+        summary << tag << percent_line("opset " + opset, c) << "   (node " << node.pass << " / " << node.total << ")\n";
+        if (opset_less(opset, cat(kMaxOnnxOpset + 1))) {
+            node_supported.pass += node.pass;
+            node_supported.total += node.total;
+        }
+    }
+    summary << tag << percent_line(cat("node, opsets 1-", kMaxOnnxOpset), node_supported) << "\n";
+    // Worded so that no log reader takes the expected failures for failed tests.
+    summary << "conformance[" << opt.set_name << "]: " << all.pass << " of " << all.total << " cases pass, "
+            << regressions << " regressions against the expected list\n";
+    std::cout << summary.str();
+    if (!opt.summary_file.empty()) std::ofstream(opt.summary_file) << summary.str();
     return regressions > 0 ? 1 : 0;
 }

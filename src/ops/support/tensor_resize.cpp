@@ -26,11 +26,56 @@ std::array<double, 4> cubic_coeffs(double r, double a) {
             ((a + 2) * s - (a + 3)) * s * s + 1, ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
 }
 
+// Antialiased downsampling (opset 18, as ONNX's reference): the linear (triangle) or cubic kernel stretched by
+// 1 / scale, sampled at the taps `first`, first + 1, ... relative to the tap left of the coordinate, normalized.
+double cubic_kernel(double x, double a) {
+    x = std::fabs(x);
+    if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+    if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+    return 0;
+}
+
+// The first tap offset of the antialiased kernel (taps run first .. 1 - first); support 1 (linear) or 2 (cubic).
+int antialias_first_tap(double scale, double support) {
+    return static_cast<int>(std::floor(-support / std::min(scale, 1.0)) + 1);
+}
+
+std::vector<double> antialias_weights(const ResizeSpec& spec, double ratio, double scale, int first) {
+    const double s = std::min(scale, 1.0);
+    std::vector<double> w;
+    double sum = 0;
+    for (int i = first; i <= 1 - first; ++i) {
+        const double x = s * (i - ratio);
+        w.push_back(spec.mode == ResizeSpec::Mode::kCubic ? cubic_kernel(x, spec.cubic_a)
+                                                          : std::clamp(1 - std::fabs(x), 0.0, 1.0));
+        sum += w.back();
+    }
+    for (double& v : w)
+        v = sum != 0 ? v / sum : 0;
+    return w;
+}
+
+// exclude_outside: taps outside the input get weight 0, the rest are renormalized.
+void exclude_outside(const std::vector<int64_t>& idx, std::vector<double>& w, int64_t in) {
+    double sum = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        if (idx[k] < 0 || idx[k] >= in) w[k] = 0;
+        sum += w[k];
+    }
+    for (auto& v : w)
+        v = sum != 0 ? v / sum : 0;
+}
+
 AxisTaps axis_taps(const ResizeSpec& spec, std::size_t axis, int64_t in, int64_t out) {
     using C = ResizeSpec::Coord;
     AxisTaps t;
-    t.n = spec.mode == ResizeSpec::Mode::kCubic ? 4 : spec.mode == ResizeSpec::Mode::kLinear ? 2 : 1;
     const double scale = spec.scales[axis];
+    const double support = spec.mode == ResizeSpec::Mode::kCubic ? 2 : 1;
+    const int first = spec.antialias ? antialias_first_tap(scale, support) : 0;
+    t.n = spec.antialias ? 2 - 2 * first
+                         : (spec.mode == ResizeSpec::Mode::kCubic    ? 4
+                            : spec.mode == ResizeSpec::Mode::kLinear ? 2
+                                                                     : 1);
     const double out_width = scale * static_cast<double>(in);
     const std::size_t rank = spec.scales.size();
     t.identity = in == out && spec.coord != C::kTfCropAndResize;
@@ -40,6 +85,13 @@ AxisTaps axis_taps(const ResizeSpec& spec, std::size_t axis, int64_t in, int64_t
         bool extrapolate = false;
         switch (spec.coord) {
             case C::kHalfPixel: xo = (xd + 0.5) / scale - 0.5; break;
+            case C::kHalfPixelSymmetric: {
+                // The center of the implied region maps to the output's center (differs from half_pixel only
+                // when out != scale * in).
+                const double adjustment = static_cast<double>(out) / out_width;
+                xo = static_cast<double>(in) / 2 * (1 - adjustment) + (xd + 0.5) / scale - 0.5;
+                break;
+            }
             case C::kPytorchHalfPixel: xo = out_width == 1 ? -0.5 : (xd + 0.5) / scale - 0.5; break;
             case C::kAlignCorners: xo = out_width == 1 ? 0 : xd * static_cast<double>(in - 1) / (out_width - 1); break;
             case C::kAsymmetric: xo = xd / scale; break;
@@ -61,41 +113,40 @@ AxisTaps axis_taps(const ResizeSpec& spec, std::size_t axis, int64_t in, int64_t
             ratio = 1;
         }
         const auto b = static_cast<int64_t>(base);
-        std::array<int64_t, 4> idx{};
-        std::array<double, 4> w{};
-        switch (spec.mode) {
-            case ResizeSpec::Mode::kNearest: {
-                bool up = false;
-                switch (spec.nearest) {
-                    case ResizeSpec::Nearest::kRoundPreferFloor: up = ratio > 0.5; break;
-                    case ResizeSpec::Nearest::kRoundPreferCeil: up = ratio >= 0.5; break;
-                    case ResizeSpec::Nearest::kFloor: up = ratio == 1; break;
-                    case ResizeSpec::Nearest::kCeil: up = true; break;
-                    case ResizeSpec::Nearest::kSimple: up = scale < 1 ? true : ratio == 1; break;
-                }
-                idx[0] = up ? b + 1 : b;
-                w[0] = 1;
-                break;
-            }
-            case ResizeSpec::Mode::kLinear:
-                idx = {b, b + 1};
-                w = {1 - ratio, ratio};
-                break;
-            case ResizeSpec::Mode::kCubic:
-                idx = {b - 1, b, b + 1, b + 2};
-                w = cubic_coeffs(ratio, spec.cubic_a);
-                if (spec.exclude_outside) {
-                    double sum = 0;
-                    for (int k = 0; k < 4; ++k) {
-                        if (idx[static_cast<std::size_t>(k)] < 0 || idx[static_cast<std::size_t>(k)] >= in)
-                            w[static_cast<std::size_t>(k)] = 0;
-                        sum += w[static_cast<std::size_t>(k)];
+        std::vector<int64_t> idx(static_cast<std::size_t>(t.n));
+        std::vector<double> w(static_cast<std::size_t>(t.n));
+        if (spec.antialias) {
+            w = antialias_weights(spec, ratio, scale, first);
+            for (int k = 0; k < t.n; ++k)
+                idx[static_cast<std::size_t>(k)] = b + first + k;
+            if (spec.exclude_outside) exclude_outside(idx, w, in);
+        } else
+            switch (spec.mode) {
+                case ResizeSpec::Mode::kNearest: {
+                    bool up = false;
+                    switch (spec.nearest) {
+                        case ResizeSpec::Nearest::kRoundPreferFloor: up = ratio > 0.5; break;
+                        case ResizeSpec::Nearest::kRoundPreferCeil: up = ratio >= 0.5; break;
+                        case ResizeSpec::Nearest::kFloor: up = ratio == 1; break;
+                        case ResizeSpec::Nearest::kCeil: up = true; break;
+                        case ResizeSpec::Nearest::kSimple: up = scale < 1 ? true : ratio == 1; break;
                     }
-                    for (auto& v : w)
-                        v = sum != 0 ? v / sum : 0;
+                    idx[0] = up ? b + 1 : b;
+                    w[0] = 1;
+                    break;
                 }
-                break;
-        }
+                case ResizeSpec::Mode::kLinear:
+                    idx = {b, b + 1};
+                    w = {1 - ratio, ratio};
+                    break;
+                case ResizeSpec::Mode::kCubic: {
+                    idx = {b - 1, b, b + 1, b + 2};
+                    const auto c = cubic_coeffs(ratio, spec.cubic_a);
+                    w.assign(c.begin(), c.end());
+                    if (spec.exclude_outside) exclude_outside(idx, w, in);
+                    break;
+                }
+            }
         for (int k = 0; k < t.n; ++k) {
             const int64_t i = std::clamp<int64_t>(idx[static_cast<std::size_t>(k)], 0, in - 1);
             t.index.push_back(i);

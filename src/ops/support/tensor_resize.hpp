@@ -17,7 +17,8 @@ struct ResizeSpec {
         kAlignCorners,
         kAsymmetric,
         kTfHalfPixelForNn,
-        kTfCropAndResize
+        kTfCropAndResize,
+        kHalfPixelSymmetric
     } coord = Coord::kHalfPixel;
     // kSimple: Upsample / Resize-10 (floor when upsampling, ceil when downsampling, like onnxruntime).
     enum class Nearest {
@@ -29,13 +30,15 @@ struct ResizeSpec {
     } nearest = Nearest::kRoundPreferFloor;
     double cubic_a = -0.75;
     bool exclude_outside = false;
+    bool antialias = false;  ///< linear/cubic downsampling with the filter widened by 1 / scale (opset 18)
     double extrapolation = 0;
     std::vector<double> scales;  // per axis
     std::vector<double> roi;     // [starts..., ends...] for tf_crop_and_resize
     Shape out;
 };
 
-/// Reads Resize (opsets 10, 11, 13) or, with `upsample`, Upsample (opsets 7, 9) parameters.
+/// Reads Resize (opsets 10, 11, 13, 18, 19) or, with `upsample`, Upsample (opsets 7, 9) parameters; opset 18's
+/// `axes` and keep_aspect_ratio_policy are resolved here into per-axis scales and output sizes.
 ResizeSpec resize_spec(const NodeContext& ctx, bool upsample);
 
 void infer_resize_like(InferContext& ctx, bool upsample);
