@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// konnx run MODEL [--input NAME=FILE]... [--output-dir DIR] [--threads N] [--json]
+// konnx run MODEL [--input [NAME=]FILE]... [--output-dir DIR] [--threads N] [--json]
+// Inputs: .npy, or the ONNX test layout's .pb (tensor, sequence, optional); sequence outputs are written item by item.
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -12,6 +15,7 @@
 #include "cli/tensor_io.hpp"
 #include "core/error.hpp"
 #include "core/npy.hpp"
+#include "konnx/sequence.hpp"
 
 namespace konnx::cli {
 
@@ -34,6 +38,75 @@ void check_output_dir_writable(const std::string& dir) {
         fail(ErrorCode::kCannotCreate, "cannot create output folder ", dir, " (", parent, " is not a writable folder)");
 }
 
+std::vector<std::string> input_names(const Session& session) {
+    std::vector<std::string> names;
+    for (const auto& in : session.inputs())
+        names.push_back(in.name);
+    return names;
+}
+
+// An output as the tensors to print and write: a sequence's items as NAME_0, NAME_1, ...; an optional's value
+// under its name (none when empty); a tensor as itself.
+std::vector<std::pair<std::string, Tensor>> flatten_output(const std::string& name, const Tensor& value) {
+    std::vector<std::pair<std::string, Tensor>> out;
+    if (value.dtype() == kOptionalType) {
+        if (const Tensor* v = optional_value(value)) return flatten_output(name, *v);
+    } else if (value.dtype() == kSequenceType) {
+        const auto& items = sequence_items(value);
+        for (std::size_t k = 0; k < items.size(); ++k)
+            out.emplace_back(cat(name, "_", k), items[k]);
+    } else {
+        out.emplace_back(name, value);
+    }
+    return out;
+}
+
+// The index of the model input called `name`, or -1.
+int input_index(const Session& session, const std::string& name) {
+    for (std::size_t i = 0; i < session.inputs().size(); ++i)
+        if (session.inputs()[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+// --input NAME=FILE, or a bare FILE (as the ONNX test layout's test_data_set_N/input_K.pb): a bare file feeds the
+// input its .pb names, else the first input not yet fed. Each file is read as its input's kind (tensor,
+// sequence, optional).
+std::vector<std::pair<std::string, Tensor>> read_inputs(const Session& session, const std::vector<std::string>& specs) {
+    std::vector<std::pair<std::string, Tensor>> feeds;
+    std::vector<bool> fed(session.inputs().size(), false);
+    auto take = [&](int index, const std::string& path) {
+        const TensorInfo& info = session.inputs()[static_cast<std::size_t>(index)];
+        feeds.emplace_back(info.name, read_input_file(path, info.dtype));
+        fed[static_cast<std::size_t>(index)] = true;
+    };
+    for (const auto& spec : specs) {
+        const auto eq = spec.find('=');
+        const std::string name = eq == std::string::npos ? "" : spec.substr(0, eq);
+        if (eq != std::string::npos && input_index(session, name) >= 0) {
+            take(input_index(session, name), spec.substr(eq + 1));
+            continue;
+        }
+        if (eq == 0 || (eq != std::string::npos && !std::ifstream(spec).good()))
+            fail(ErrorCode::kInvalidArgument, "--input '", spec, "': the model has no input '", name,
+                 "' (inputs: ", join(input_names(session)), ")");
+        std::string recorded;  // a bare file: the name a TensorProto/SequenceProto/OptionalProto records
+        int index = -1;
+        try {
+            read_input_file(spec, DType::kUndefined, &recorded);
+            index = input_index(session, recorded);
+        } catch (const Error&) {  // not a TensorProto: a sequence or optional, placed by position
+        }
+        if (index < 0 || fed[static_cast<std::size_t>(index)]) {
+            const auto next = std::find(fed.begin(), fed.end(), false);
+            if (next == fed.end())
+                fail(ErrorCode::kInvalidArgument, "--input ", spec, ": every input of the model is already fed");
+            index = static_cast<int>(next - fed.begin());
+        }
+        take(index, spec);
+    }
+    return feeds;
+}
+
 }  // namespace
 
 CommandRunner setup_run(CLI::App& app) {
@@ -48,7 +121,9 @@ CommandRunner setup_run(CLI::App& app) {
     };
     auto opt = std::make_shared<Options>();
     app.add_option("model", opt->model, "Model file (.onnx, or Keras .h5/.keras converted in memory)")->required();
-    app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or ONNX TensorProto .pb (repeatable)")
+    app.add_option("-i,--input", opt->inputs,
+                   "NAME=FILE or FILE: a .npy, or an ONNX TensorProto / SequenceProto / OptionalProto .pb as the "
+                   "input's type asks (a bare FILE feeds the input its .pb names, else the next one; repeatable)")
         ->allow_extra_args(false);
     app.add_option("-o,--output-dir", opt->output_dir, "Write each output as DIR/<name>.npy");
     app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
@@ -68,13 +143,7 @@ CommandRunner setup_run(CLI::App& app) {
         // write: a run that fails on its inputs leaves no empty folder behind.
         if (!opt->output_dir.empty()) check_output_dir_writable(opt->output_dir);
 
-        std::vector<std::pair<std::string, Tensor>> feeds;
-        for (const auto& spec : opt->inputs) {
-            const auto eq = spec.find('=');
-            if (eq == std::string::npos || eq == 0)
-                fail(ErrorCode::kInvalidArgument, "--input expects NAME=FILE, got '", spec, "'");
-            feeds.emplace_back(spec.substr(0, eq), read_tensor_file(spec.substr(eq + 1)));
-        }
+        auto feeds = read_inputs(session, opt->inputs);
         uint64_t seed = opt->seed;
         for (const auto& info : session.inputs()) {
             const bool given =
@@ -95,18 +164,21 @@ CommandRunner setup_run(CLI::App& app) {
         report["outputs"] = nlohmann::json::array();
         std::set<std::string> used_files;  // two outputs whose names sanitize alike must not overwrite each other
         for (std::size_t i = 0; i < outputs.size(); ++i) {
-            const std::string& name = session.outputs()[i].name;
-            auto summary = summarize(name, outputs[i]);
-            if (!opt->output_dir.empty()) {
-                std::string file = sanitize_filename(name) + ".npy";
-                for (int k = 1; !used_files.insert(file).second; ++k)
-                    file = cat(sanitize_filename(name), "_", k, ".npy");
-                const std::string path = opt->output_dir + "/" + file;
-                write_npy(path, outputs[i]);
-                summary["file"] = path;
+            const auto parts = flatten_output(session.outputs()[i].name, outputs[i]);
+            if (parts.empty() && !opt->json) std::cout << session.outputs()[i].name << "  (empty)\n";
+            for (const auto& [name, tensor] : parts) {
+                auto summary = summarize(name, tensor);
+                if (!opt->output_dir.empty()) {
+                    std::string file = sanitize_filename(name) + ".npy";
+                    for (int k = 1; !used_files.insert(file).second; ++k)
+                        file = cat(sanitize_filename(name), "_", k, ".npy");
+                    const std::string path = opt->output_dir + "/" + file;
+                    write_npy(path, tensor);
+                    summary["file"] = path;
+                }
+                if (!opt->json) std::cout << summary_line(summary) << "\n";
+                report["outputs"].push_back(summary);
             }
-            if (!opt->json) std::cout << summary_line(summary) << "\n";
-            report["outputs"].push_back(summary);
         }
         if (opt->json) std::cout << report.dump(2) << "\n";
         return kExitOk;

@@ -11,18 +11,22 @@
 #include "core/file.hpp"
 #include "core/half.hpp"
 #include "core/npy.hpp"
+#include "konnx/sequence.hpp"
 #include "onnx/model_io.hpp"
 
 namespace konnx::cli {
 
-Tensor read_tensor_file(const std::string& path) {
+Tensor read_tensor_file(const std::string& path) { return read_input_file(path, DType::kUndefined); }
+
+Tensor read_input_file(const std::string& path, DType kind, std::string* name) {
+    if (is_container(kind)) return onnxio::read_value(path, kind, name);
     const auto bytes = read_file(path);
     // An empty file parses as an empty TensorProto; say what it is instead.
     if (bytes.empty()) fail(ErrorCode::kInvalidModel, path, ": empty file (expected a .npy or a TensorProto .pb)");
     const bool npy = bytes.size() >= 6 && std::equal(bytes.begin(), bytes.begin() + 6, "\x93NUMPY",
                                                      [](std::byte b, char c) { return static_cast<char>(b) == c; });
     try {
-        return npy ? parse_npy(bytes) : onnxio::parse_tensor(bytes);
+        return npy ? parse_npy(bytes) : onnxio::parse_tensor(bytes, name);
     } catch (const Error& e) {
         throw Error(e.code(), cat(path, ": ", e.what()));
     }

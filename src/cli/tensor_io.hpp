@@ -14,6 +14,10 @@ namespace konnx::cli {
 /// Reads a .npy or ONNX TensorProto .pb file (chosen by extension, then by magic bytes).
 Tensor read_tensor_file(const std::string& path);
 
+/// Reads one input of a model's declared `kind`: a sequence or optional input from its SequenceProto or
+/// OptionalProto .pb, anything else as read_tensor_file does. `name` (when given) gets the name a .pb records.
+Tensor read_input_file(const std::string& path, DType kind, std::string* name = nullptr);
+
 /// Seeded synthetic input for `info`: floats ~ N(0,1), integers in [0, 10), bools 50/50.
 /// Unknown dims become `dynamic_dim`.
 Tensor synthetic_input(const TensorInfo& info, uint64_t seed, int64_t dynamic_dim = 1);

@@ -14,8 +14,8 @@ namespace {
 Shape spatial(const NodeContext& ctx) {
     ctx.check(ctx.input_rank(1) == 1, "size must be a 1-D tensor");
     const auto size = int_values(ctx.require_value(1));
-    ctx.check(size.size() == 4 || size.size() == 5, "size must be [N, C, H, W] or [N, C, D, H, W], got ",
-              size.size(), " values");
+    ctx.check(size.size() == 4 || size.size() == 5, "size must be [N, C, H, W] or [N, C, D, H, W], got ", size.size(),
+              " values");
     for (int64_t v : size)
         ctx.check(v >= 0, "size values must be >= 0");
     const std::size_t dims = size.size() - 2;
@@ -37,7 +37,8 @@ void infer(InferContext& ctx) {
 }
 
 double base_coordinate(int64_t i, int64_t length, bool align_corners) {
-    if (align_corners) return length == 1 ? -1.0 : -1.0 + 2.0 * static_cast<double>(i) / static_cast<double>(length - 1);
+    if (align_corners)
+        return length == 1 ? -1.0 : -1.0 + 2.0 * static_cast<double>(i) / static_cast<double>(length - 1);
     return (2.0 * static_cast<double>(i) + 1.0) / static_cast<double>(length) - 1.0;
 }
 

@@ -6,9 +6,8 @@ namespace konnx::ops {
 namespace {
 
 std::unique_ptr<Kernel> make(const KernelInit&) {
-    return make_kernel([](const KernelRun& r) {
-        run_unary(IntTypes{}, r, [](auto x) { return static_cast<decltype(x)>(~x); });
-    });
+    return make_kernel(
+        [](const KernelRun& r) { run_unary(IntTypes{}, r, [](auto x) { return static_cast<decltype(x)>(~x); }); });
 }
 
 }  // namespace

@@ -12,8 +12,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_bitwise_or(OpRegistry& registry) {
-    registry.add(
-        {.name = "BitwiseOr", .since_version = 18, .infer = infer_binary_same<IntTypes>, .make_kernel = make});
+    registry.add({.name = "BitwiseOr", .since_version = 18, .infer = infer_binary_same<IntTypes>, .make_kernel = make});
 }
 
 }  // namespace konnx::ops

@@ -36,8 +36,8 @@ void infer(InferContext& ctx) {
 }
 
 template <class T>
-void group_norm(const Tensor& xt, const Tensor& st, const Tensor& bt, int64_t num_groups, bool per_channel,
-                double eps, Tensor& yt) {
+void group_norm(const Tensor& xt, const Tensor& st, const Tensor& bt, int64_t num_groups, bool per_channel, double eps,
+                Tensor& yt) {
     const int64_t n = xt.dim(0), c = xt.dim(1), per_group = c / num_groups;
     const int64_t spatial = n * c != 0 ? xt.numel() / (n * c) : 0, size = per_group * spatial;
     const T *x = xt.data<T>(), *scale = st.data<T>(), *bias = bt.data<T>();
