@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import onnx
 import pytest
+
+import onnx
 from onnx import numpy_helper
 
 DEBIAN_NODE = Path("/usr/share/libonnx-testdata/data/node")
@@ -54,10 +55,18 @@ def expected_outputs(case: Path, model: onnx.ModelProto) -> dict[str, np.ndarray
 @pytest.mark.parametrize("name", CASES)
 def test_backend_case_through_cli(konnx_cli: Path, tmp_path: Path, name: str) -> None:
     case = DEBIAN_NODE / name
-    assert case.is_dir(), f"{case} is missing: bash tools/install_deps.sh installs libonnx-testdata"
+    assert case.is_dir(), (
+        f"{case} is missing: bash tools/install_deps.sh installs libonnx-testdata"
+    )
     model = onnx.load(case / "model.onnx")
     inputs = sorted((case / "test_data_set_0").glob("input_*.pb"))
-    args = [str(konnx_cli), "run", str(case / "model.onnx"), "--output-dir", str(tmp_path)]
+    args = [
+        str(konnx_cli),
+        "run",
+        str(case / "model.onnx"),
+        "--output-dir",
+        str(tmp_path),
+    ]
     for path in inputs:
         args += ["--input", str(path)]
     subprocess.run(args, check=True, capture_output=True, text=True)
