@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "konnx/inspect.hpp"
+#include "konnx/version.hpp"
 #include "onnx/model_io.hpp"
 #include "runtime/validate.hpp"
 
@@ -57,6 +58,10 @@ ModelSummary summarize(const graph::Model& model) {
     s.op_histogram.assign(histogram.begin(), histogram.end());
     std::stable_sort(s.op_histogram.begin(), s.op_histogram.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (const auto opset = model.opset(""); opset && *opset > kMaxOnnxOpset) {
+        s.unsupported = cat("opset ", *opset, " (konnx runs ai.onnx opsets 1 to ", kMaxOnnxOpset, ")");
+        return s;
+    }
     try {
         runtime::check_ops_supported(model, ops::OpRegistry::global());
     } catch (const Error& e) {
