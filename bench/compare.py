@@ -16,6 +16,7 @@ Models come from bench/models.json: an .onnx (re-batched with tools/rebatch_onnx
 Keras file converted by `konnx convert --batch-size B`, so that both runtimes get the same fixed-shape
 file; `make` produces a missing file (run from the repository root).
 """
+
 import argparse
 import datetime
 import json
@@ -75,26 +76,44 @@ def model_file(model, batch):
     if src.endswith((".h5", ".keras")):
         out = os.path.join(WORK, f"{model['id']}_b{batch}.onnx")
         if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
-            subprocess.run([KONNX, "convert", src, "-o", out, "-q", "--batch-size", str(batch)], check=True,
-                           cwd=ROOT)
+            subprocess.run([KONNX, "convert", src, "-o", out, "-q", "--batch-size", str(batch)], check=True, cwd=ROOT)
         return out
     if batch == 1:
         return src
     out = os.path.join(WORK, f"{model['id']}_b{batch}.onnx")
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(src):
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tools", "rebatch_onnx.py"), src, out, str(batch)],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            ["/usr/bin/python3", os.path.join(ROOT, "tools", "rebatch_onnx.py"), src, out, str(batch)],
+            check=True,
+            cwd=ROOT,
+        )
     return out
 
 
 def konnx_bench(onnx, inputs, threads, runs, warmup):
-    return run_json([KONNX, "bench", onnx, "--json", "--threads", str(threads), "--runs", str(runs), "--repeat", "1",
-                     "--warmup", str(warmup)] + inputs)
+    return run_json(
+        [
+            KONNX,
+            "bench",
+            onnx,
+            "--json",
+            "--threads",
+            str(threads),
+            "--runs",
+            str(runs),
+            "--repeat",
+            "1",
+            "--warmup",
+            str(warmup),
+        ]
+        + inputs
+    )
 
 
 def ort_bench(onnx, inputs, threads, runs, warmup):
-    return run_json(["node", NODE_BENCH, onnx, "--threads", str(threads), "--runs", str(runs), "--warmup",
-                     str(warmup)] + inputs)
+    return run_json(
+        ["node", NODE_BENCH, onnx, "--threads", str(threads), "--runs", str(runs), "--warmup", str(warmup)] + inputs
+    )
 
 
 def cold_ms(cmd):
@@ -109,8 +128,7 @@ def cold_ms(cmd):
 def node_baseline_rss_kb():
     """Peak RSS of node with onnxruntime-node imported and no session (reported, not subtracted)."""
     code = "require('onnxruntime-node'); console.log(process.resourceUsage().maxRSS)"
-    out = subprocess.run(["node", "-e", code], capture_output=True, text=True,
-                         cwd=os.path.join(ROOT, "tools", "node"))
+    out = subprocess.run(["node", "-e", code], capture_output=True, text=True, cwd=os.path.join(ROOT, "tools", "node"))
     try:
         return int(out.stdout.strip())
     except ValueError:
@@ -133,14 +151,19 @@ def machine_info():
             return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd).stdout.strip()
         except OSError:
             return ""
+
     ort_pkg = os.path.join(ROOT, "tools", "node", "node_modules", "onnxruntime-node", "package.json")
     ort_version = json.load(open(ort_pkg))["version"] if os.path.exists(ort_pkg) else "?"
     return {
-        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": cpu, "logical_cpus": os.cpu_count(), "kernel": platform.release(),
+        "date_utc": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "logical_cpus": os.cpu_count(),
+        "kernel": platform.release(),
         "load_average_at_start": os.getloadavg()[0],
-        "konnx": quiet([KONNX, "--version"]), "git": quiet(["git", "rev-parse", "--short", "HEAD"]),
-        "onnxruntime_node": ort_version, "node": quiet(["node", "--version"]),
+        "konnx": quiet([KONNX, "--version"]),
+        "git": quiet(["git", "rev-parse", "--short", "HEAD"]),
+        "onnxruntime_node": ort_version,
+        "node": quiet(["node", "--version"]),
     }
 
 
@@ -161,6 +184,7 @@ def measure(model, batch, threads, args):
 
     def med(rs, key):
         return statistics.median(r[key] for r in rs)
+
     row = {"model": model["id"], "batch": batch, "threads": threads, "runs_per_process": runs}
     for key in ("p50", "load", "first_run"):
         row[f"konnx_{key}_ms"] = med(k_runs, f"{key}_ms")
@@ -172,9 +196,14 @@ def measure(model, batch, threads, args):
     for key in ("p50", "load", "first_run", "cold"):
         row[f"ratio_{key}"] = row[f"konnx_{key}_ms"] / max(row[f"ort_{key}_ms"], 1e-9)
     row["ratio_rss"] = row["konnx_rss_kb"] / max(row["ort_rss_kb"], 1)
-    row["samples"] = {"konnx_p50_ms": [r["p50_ms"] for r in k_runs], "ort_p50_ms": [r["p50_ms"] for r in o_runs],
-                      "konnx_load_ms": [r["load_ms"] for r in k_runs], "ort_load_ms": [r["load_ms"] for r in o_runs],
-                      "konnx_cold_ms": k_cold, "ort_cold_ms": o_cold}
+    row["samples"] = {
+        "konnx_p50_ms": [r["p50_ms"] for r in k_runs],
+        "ort_p50_ms": [r["p50_ms"] for r in o_runs],
+        "konnx_load_ms": [r["load_ms"] for r in k_runs],
+        "ort_load_ms": [r["load_ms"] for r in o_runs],
+        "konnx_cold_ms": k_cold,
+        "ort_cold_ms": o_cold,
+    }
     return row
 
 
@@ -187,8 +216,12 @@ def main():
     ap.add_argument("--batches", default="1,8")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--quick", action="store_true", help="smoke run: quick models, batch 1, 2 threads, 1 repeat")
-    ap.add_argument("--time-limit", type=float, default=1500,
-                    help="seconds; rows not started by then are skipped (and listed) so the report is written")
+    ap.add_argument(
+        "--time-limit",
+        type=float,
+        default=1500,
+        help="seconds; rows not started by then are skipped (and listed) so the report is written",
+    )
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "compare.json"))
     ap.add_argument("--no-docs", action="store_true", help="write the JSON only, not docs/PERFORMANCE.md + chart")
     args = ap.parse_args()
@@ -210,8 +243,10 @@ def main():
     rows, skipped = [], []
     started = time.time()
     # The target configuration (2 threads, batch 1) first for every model, then the others.
-    configs = sorted(((b, t) for b in [int(b) for b in args.batches.split(",")]
-                      for t in [int(t) for t in args.threads.split(",")]), key=lambda c: (c[0] != 1, -c[1]))
+    configs = sorted(
+        ((b, t) for b in [int(b) for b in args.batches.split(",")] for t in [int(t) for t in args.threads.split(",")]),
+        key=lambda c: (c[0] != 1, -c[1]),
+    )
     for batch, threads in configs:
         for model in models:
             if time.time() - started > args.time_limit:
@@ -221,23 +256,35 @@ def main():
             t0 = time.time()
             row = measure(model, batch, threads, args)
             rows.append(row)
-            log(f"{model['id']} b{batch} t{threads}: p50 {row['konnx_p50_ms']:.2f} vs {row['ort_p50_ms']:.2f} ms, "
+            log(
+                f"{model['id']} b{batch} t{threads}: p50 {row['konnx_p50_ms']:.2f} vs {row['ort_p50_ms']:.2f} ms, "
                 f"load {row['konnx_load_ms']:.0f} vs {row['ort_load_ms']:.0f} ms, cold {row['konnx_cold_ms']:.0f} "
                 f"vs {row['ort_cold_ms']:.0f} ms, RSS {row['konnx_rss_kb'] >> 10} vs {row['ort_rss_kb'] >> 10} "
-                f"MiB ({time.time() - t0:.0f} s)")
+                f"MiB ({time.time() - t0:.0f} s)"
+            )
     info["duration_s"] = round(time.time() - started)
     info["load_average_at_end"] = os.getloadavg()[0]
-    result = {"machine": info, "repeat": args.repeat, "max_runs": args.runs, "budget_ms": args.budget_ms,
-              "quick": args.quick, "models": {m["id"]: m["label"] for m in models},
-              "targets": {"p50": {m["id"]: m.get("target_p50_ratio") for m in models},
-                          **manifest["targets_2_threads_batch_1"]},
-              "rows": rows, "skipped": skipped}
+    result = {
+        "machine": info,
+        "repeat": args.repeat,
+        "max_runs": args.runs,
+        "budget_ms": args.budget_ms,
+        "quick": args.quick,
+        "models": {m["id"]: m["label"] for m in models},
+        "targets": {
+            "p50": {m["id"]: m.get("target_p50_ratio") for m in models},
+            **manifest["targets_2_threads_batch_1"],
+        },
+        "rows": rows,
+        "skipped": skipped,
+    }
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
     log(f"wrote {os.path.relpath(args.out, ROOT)}")
     if not args.no_docs:
         import compare_report
+
         compare_report.write(result, ROOT)
 
 

@@ -5,6 +5,7 @@ docs/performance.png.
 
     /usr/bin/python3 bench/compare_report.py [bench/results/compare.json]
 """
+
 import json
 import os
 import sys
@@ -54,11 +55,13 @@ def render(result):
         if r["batch"] != 1 or r["threads"] != 2:
             continue
         lines.append(
-            f"| {result['models'].get(r['model'], r['model'])} | {fmt_ms(r['konnx_p50_ms'])} / {fmt_ms(r['ort_p50_ms'])} | "
+            f"| {result['models'].get(r['model'], r['model'])} | "
+            f"{fmt_ms(r['konnx_p50_ms'])} / {fmt_ms(r['ort_p50_ms'])} | "
             f"{mark(r['ratio_p50'], t['p50'].get(r['model']))} | {fmt_ms(r['konnx_load_ms'])} / "
             f"{fmt_ms(r['ort_load_ms'])} | {mark(r['ratio_load'], t['load'])} | {fmt_ms(r['konnx_cold_ms'])} / "
             f"{fmt_ms(r['ort_cold_ms'])} | {mark(r['ratio_cold'], t['cold'])} | {r['konnx_rss_kb'] >> 10} / "
-            f"{r['ort_rss_kb'] >> 10} | {mark(r['ratio_rss'], t['rss'])} |")
+            f"{r['ort_rss_kb'] >> 10} | {mark(r['ratio_rss'], t['rss'])} |"
+        )
     lines += [
         "",
         "### All rows",
@@ -69,13 +72,19 @@ def render(result):
     ]
     for r in result["rows"]:
         lines.append(
-            f"| {r['model']} | {r['batch']} | {r['threads']} | {fmt_ms(r['konnx_p50_ms'])} | {fmt_ms(r['ort_p50_ms'])} | "
+            f"| {r['model']} | {r['batch']} | {r['threads']} | "
+            f"{fmt_ms(r['konnx_p50_ms'])} | {fmt_ms(r['ort_p50_ms'])} | "
             f"{r['ratio_p50']:.2f} | {fmt_ms(r['konnx_load_ms'])} | {fmt_ms(r['ort_load_ms'])} | "
             f"{fmt_ms(r['konnx_first_run_ms'])} | {fmt_ms(r['ort_first_run_ms'])} | {fmt_ms(r['konnx_cold_ms'])} | "
-            f"{fmt_ms(r['ort_cold_ms'])} | {r['konnx_rss_kb'] >> 10} | {r['ort_rss_kb'] >> 10} |")
+            f"{fmt_ms(r['ort_cold_ms'])} | {r['konnx_rss_kb'] >> 10} | {r['ort_rss_kb'] >> 10} |"
+        )
     if result.get("skipped"):
-        lines += ["", "Skipped by the time limit: " + ", ".join(
-            f"{r['model']} b{r['batch']} t{r['threads']}" for r in result["skipped"]) + "."]
+        lines += [
+            "",
+            "Skipped by the time limit: "
+            + ", ".join(f"{r['model']} b{r['batch']} t{r['threads']}" for r in result["skipped"])
+            + ".",
+        ]
     lines += ["", "![konnx / ORT ratios, batch 1, 2 and 1 threads](performance.png)", "", END]
     return "\n".join(lines)
 
@@ -83,14 +92,19 @@ def render(result):
 def write_chart(result, path):
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         import numpy as np
     except ImportError:
         print("[compare] python3-matplotlib missing: no chart", file=sys.stderr)
         return
-    keys = [("ratio_p50", "p50 latency"), ("ratio_load", "session load"), ("ratio_cold", "cold total"),
-            ("ratio_rss", "peak RSS")]
+    keys = [
+        ("ratio_p50", "p50 latency"),
+        ("ratio_load", "session load"),
+        ("ratio_cold", "cold total"),
+        ("ratio_rss", "peak RSS"),
+    ]
     panels = [t for t in (2, 1) if any(r["batch"] == 1 and r["threads"] == t for r in result["rows"])]
     fig, axes = plt.subplots(len(panels), 1, figsize=(10, 3.6 * len(panels)), squeeze=False)
     width = 0.2
@@ -112,24 +126,31 @@ def write_chart(result, path):
         ax.set_ylabel("konnx / ORT (log; lower is better)")
         ax.set_title(f"{threads} thread{'s' if threads > 1 else ''}, batch 1", fontsize=10)
         ax.legend(fontsize=7, ncol=4)
-    fig.suptitle(f"konnx vs onnxruntime-node {result['machine']['onnxruntime_node']} "
-                 f"({result['machine']['date_utc']}, one run); black ticks: p50 targets", fontsize=10)
+    fig.suptitle(
+        f"konnx vs onnxruntime-node {result['machine']['onnxruntime_node']} "
+        f"({result['machine']['date_utc']}, one run); black ticks: p50 targets",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
 def write(result, root):
     doc = os.path.join(root, "docs", "PERFORMANCE.md")
-    text = open(doc).read() if os.path.exists(doc) else "# Performance: konnx vs ONNX Runtime\n\n" + BEGIN + "\n" + END + "\n"
+    text = (
+        open(doc).read()
+        if os.path.exists(doc)
+        else "# Performance: konnx vs ONNX Runtime\n\n" + BEGIN + "\n" + END + "\n"
+    )
     generated = render(result)
     if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + generated + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + generated + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n" + generated + "\n"
     with open(doc, "w") as f:
         f.write(text)
     write_chart(result, os.path.join(root, "docs", "performance.png"))
-    print(f"[compare] wrote docs/PERFORMANCE.md and docs/performance.png", file=sys.stderr)
+    print("[compare] wrote docs/PERFORMANCE.md and docs/performance.png", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Fails when any C++ file differs from .clang-format (run `tools/check_format.sh --fix` to rewrite).
+# Fails when any C++ file differs from .clang-format or any Python file from ruff.toml (ruff check + ruff format);
+# `tools/check_format.sh --fix` rewrites both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.h')
-[ ${#files[@]} -eq 0 ] && exit 0
+mapfile -t py < <(git ls-files '*.py')
+ruff=.venv/bin/ruff
 if [ "${1:-}" = "--fix" ]; then
-    clang-format -i "${files[@]}"
+    [ ${#files[@]} -eq 0 ] || clang-format -i "${files[@]}"
+    [ ${#py[@]} -eq 0 ] || { "$ruff" check --fix -q "${py[@]}"; "$ruff" format -q "${py[@]}"; }
 else
-    clang-format --dry-run -Werror "${files[@]}"
-    echo "format check: ${#files[@]} files clean"
+    [ ${#files[@]} -eq 0 ] || clang-format --dry-run -Werror "${files[@]}"
+    [ ${#py[@]} -eq 0 ] || { "$ruff" check -q "${py[@]}" && "$ruff" format --check -q "${py[@]}"; }
+    echo "format check: ${#files[@]} C++ files and ${#py[@]} Python files clean"
 fi

@@ -1,16 +1,17 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Checks `konnx classify` against onnxruntime fed the same preprocessed tensor.
 
   tools/classify_vs_ort.py KONNX MODEL.onnx IMAGE [--top-k 5] [-- extra classify flags]
 
-Runs `KONNX classify MODEL IMAGE --json --save-input x.npy [flags]`, feeds x.npy to onnxruntime-node
-(tools/node/ort_run.mjs; needs `cd tools/node && npm ci --ignore-scripts`), turns ORT's first output into
+Runs `KONNX classify MODEL IMAGE --json --save-input x.npy [flags]`, feeds x.npy to onnxruntime (the Python
+package in .venv, through tools/ort_run.py), turns ORT's first output into
 probabilities with the rule konnx uses (softmax unless already non-negative and summing to 1 within 1e-3),
 and requires the same top-k classes with the same probabilities printed to 3 decimals. Ties at 3 decimals
 may swap places. Exit 0 on agreement, 1 on a mismatch, 2 on a usage or tool error.
 Test tooling only (numpy); never needed at run time.
 """
+
 import json
 import os
 import subprocess
@@ -25,14 +26,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main(argv):
     if "--" in argv:
         cut = argv.index("--")
-        argv, extra = argv[:cut], argv[cut + 1:]
+        argv, extra = argv[:cut], argv[cut + 1 :]
     else:
         extra = []
     top_k = 5
     if "--top-k" in argv:
         i = argv.index("--top-k")
         top_k = int(argv[i + 1])
-        del argv[i:i + 2]
+        del argv[i : i + 2]
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
@@ -47,8 +48,20 @@ def main(argv):
         ours = json.loads(r.stdout)
         name = ours["input"]["name"]
         out_dir = os.path.join(tmp, "ort")
-        r = subprocess.run(["node", os.path.join(HERE, "node", "ort_run.mjs"), model, "--input", f"{name}={x}",
-                            "--output-dir", out_dir, "--json"], capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                sys.executable,
+                os.path.join(HERE, "ort_run.py"),
+                model,
+                "--input",
+                f"{name}={x}",
+                "--output-dir",
+                out_dir,
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if r.returncode != 0:
             print("onnxruntime failed:", r.stderr, file=sys.stderr)
             return 2
@@ -63,7 +76,8 @@ def main(argv):
         theirs = [(i, f"{s[i]:.3f}") for i in order]
         mine = [(t["index"], f"{t['probability']:.3f}") for t in ours["results"][0]["top"]]
         ok = sorted(p for _, p in theirs) == sorted(p for _, p in mine) and all(
-            dict(mine).get(i) == p or [q for _, q in mine].count(p) > 1 for i, p in theirs)
+            dict(mine).get(i) == p or [q for _, q in mine].count(p) > 1 for i, p in theirs
+        )
         print(("agree" if ok else "MISMATCH") + f": konnx {mine}  onnxruntime {theirs}")
         return 0 if ok else 1
 

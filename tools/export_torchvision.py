@@ -1,5 +1,5 @@
-#!/usr/bin/python3
-"""Export torchvision 0.14 classification models to ONNX with reference data.
+#!/usr/bin/env python3
+"""Export torchvision classification models to ONNX with reference data (.venv: torch 2.15, torchvision 0.29).
 
 Usage:
     tools/export_torchvision.py OUTDIR [--models a,b,...] [--opset 13] [--force]
@@ -64,27 +64,39 @@ import time
 import warnings
 
 import numpy as np
-import onnx
-from onnx import numpy_helper
 import torch
 import torchvision
 
+import onnx
+from onnx import numpy_helper
+
 ALL_MODELS = [
-    "resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
-    "squeezenet1_1", "densenet121", "googlenet", "inception_v3",
-    "shufflenet_v2_x1_0", "mnasnet1_0", "efficientnet_b0", "regnet_y_400mf",
+    "resnet18",
+    "resnet50",
+    "mobilenet_v2",
+    "mobilenet_v3_small",
+    "squeezenet1_1",
+    "densenet121",
+    "googlenet",
+    "inception_v3",
+    "shufflenet_v2_x1_0",
+    "mnasnet1_0",
+    "efficientnet_b0",
+    "regnet_y_400mf",
     "convnext_tiny",
 ]
 
 # Op set the engine issue was written against (union over all 13 models).
-EXPECTED_OPS = set("""
+EXPECTED_OPS = set(
+    """
 Add AveragePool BatchNormalization Cast Clip Concat Constant Conv Div Erf
 Flatten Gather Gemm GlobalAveragePool HardSigmoid Identity MatMul MaxPool Mul
 Pad Pow ReduceMean Relu Reshape Shape Sigmoid Slice Sqrt Sub Transpose
-Unsqueeze""".split())
+Unsqueeze""".split()
+)
 
 SEED = 0
-CALIB_IMAGES = 4       # BN stats pool over N*H*W, so 4 images are plenty
+CALIB_IMAGES = 4  # BN stats pool over N*H*W, so 4 images are plenty
 TARGET_LOGIT_STD = 4.0
 
 # Per-model constructor kwargs beyond weights=None.  Inception-style models
@@ -209,10 +221,17 @@ def atomic_write(path, write_fn, mode="wb"):
 
 def outputs_of(outdir, name):
     d = os.path.join(outdir, name)
-    return [os.path.join(d, p) for p in (
-        "model.onnx", "input_0.npy", "output_0.npy",
-        "test_data_set_0/input_0.pb", "test_data_set_0/output_0.pb",
-        "info.json")]
+    return [
+        os.path.join(d, p)
+        for p in (
+            "model.onnx",
+            "input_0.npy",
+            "output_0.npy",
+            "test_data_set_0/input_0.pb",
+            "test_data_set_0/output_0.pb",
+            "info.json",
+        )
+    ]
 
 
 def export_one(name, outdir, opset):
@@ -228,8 +247,7 @@ def export_one(name, outdir, opset):
     hw = input_size(name)
     shape = (1, 3, hw, hw)
 
-    calib = torch.randn((CALIB_IMAGES, 3, hw, hw),
-                        generator=torch.Generator().manual_seed(SEED + 2))
+    calib = torch.randn((CALIB_IMAGES, 3, hw, hw), generator=torch.Generator().manual_seed(SEED + 2))
     fixes = make_meaningful(name, model, calib)
     t_prep = time.perf_counter() - t0
 
@@ -253,9 +271,16 @@ def export_one(name, outdir, opset):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            model, torch.from_numpy(x), tmp_onnx,
-            export_params=True, opset_version=opset, do_constant_folding=True,
-            input_names=["input"], output_names=["output"])
+            model,
+            torch.from_numpy(x),
+            tmp_onnx,
+            export_params=True,
+            opset_version=opset,
+            do_constant_folding=True,
+            input_names=["input"],
+            output_names=["output"],
+            dynamo=False,
+        )  # the TorchScript exporter: opset 13 as before (the dynamo one starts at 18)
     t_export = time.perf_counter() - t1
 
     proto = onnx.load(tmp_onnx)
@@ -264,10 +289,14 @@ def export_one(name, outdir, opset):
 
     atomic_write(os.path.join(d, "input_0.npy"), lambda f: np.save(f, x))
     atomic_write(os.path.join(d, "output_0.npy"), lambda f: np.save(f, y))
-    atomic_write(os.path.join(d, "test_data_set_0/input_0.pb"),
-                 lambda f: f.write(numpy_helper.from_array(x, "input").SerializeToString()))
-    atomic_write(os.path.join(d, "test_data_set_0/output_0.pb"),
-                 lambda f: f.write(numpy_helper.from_array(y, "output").SerializeToString()))
+    atomic_write(
+        os.path.join(d, "test_data_set_0/input_0.pb"),
+        lambda f: f.write(numpy_helper.from_array(x, "input").SerializeToString()),
+    )
+    atomic_write(
+        os.path.join(d, "test_data_set_0/output_0.pb"),
+        lambda f: f.write(numpy_helper.from_array(y, "output").SerializeToString()),
+    )
 
     flat = y.reshape(-1)
     top5 = np.argsort(-flat)[:5]
@@ -292,23 +321,23 @@ def export_one(name, outdir, opset):
         "reference_fixups": fixes,
         "float32_vs_float64": f64_check,
         "output_stats": {
-            "min": float(flat.min()), "max": float(flat.max()),
-            "mean": float(flat.mean()), "std": float(flat.std()),
+            "min": float(flat.min()),
+            "max": float(flat.max()),
+            "mean": float(flat.mean()),
+            "std": float(flat.std()),
             "top5_index": [int(i) for i in top5],
             "top5_value": [float(flat[i]) for i in top5],
         },
     }
     # Written last: its presence marks the model as complete.
-    atomic_write(os.path.join(d, "info.json"),
-                 lambda f: f.write(json.dumps(info, indent=2) + "\n"), mode="w")
+    atomic_write(os.path.join(d, "info.json"), lambda f: f.write(json.dumps(info, indent=2) + "\n"), mode="w")
     return info
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("outdir")
-    ap.add_argument("--models", default=",".join(ALL_MODELS),
-                    help="comma-separated subset (default: all 13)")
+    ap.add_argument("--models", default=",".join(ALL_MODELS), help="comma-separated subset (default: all 13)")
     ap.add_argument("--opset", type=int, default=13)
     ap.add_argument("--force", action="store_true", help="re-export even if outputs exist")
     args = ap.parse_args()
@@ -333,13 +362,19 @@ def main():
         info = export_one(name, args.outdir, args.opset)
         union.update(info["op_histogram"])
         st = info["output_stats"]
-        print(f"{name:20s} export {info['export_time_s']:6.2f}s total {info['total_time_s']:6.2f}s "
-              f"params {info['param_count']:>9d} nodes {info['node_count']:4d} "
-              f"logits [{st['min']:.2f}, {st['max']:.2f}] std {st['std']:.2f} "
-              f"f32-vs-f64 {info['float32_vs_float64']['max_abs_diff']:.1e}", flush=True)
+        print(
+            f"{name:20s} export {info['export_time_s']:6.2f}s total {info['total_time_s']:6.2f}s "
+            f"params {info['param_count']:>9d} nodes {info['node_count']:4d} "
+            f"logits [{st['min']:.2f}, {st['max']:.2f}] std {st['std']:.2f} "
+            f"f32-vs-f64 {info['float32_vs_float64']['max_abs_diff']:.1e}",
+            flush=True,
+        )
         if info["float32_vs_float64"]["tolerance_fraction"] > 0.25:
-            print(f"WARNING: {name}: float32 rounding alone uses "
-                  f"{info['float32_vs_float64']['tolerance_fraction']:.0%} of rtol 1e-3/atol 1e-4", flush=True)
+            print(
+                f"WARNING: {name}: float32 rounding alone uses "
+                f"{info['float32_vs_float64']['tolerance_fraction']:.0%} of rtol 1e-3/atol 1e-4",
+                flush=True,
+            )
     print(f"total wall time: {time.perf_counter() - t_all:.1f}s for {len(models)} model(s)")
 
     ops = set(union)

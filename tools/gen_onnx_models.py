@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generate small hand-built ONNX models (opset 13) for konnx engine tests.
 
 Usage: tools/gen_onnx_models.py OUTDIR
@@ -35,8 +35,9 @@ import shutil
 import sys
 
 import numpy as np
-import onnx
 import torch
+
+import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 13
@@ -65,6 +66,7 @@ def save_test_data(d, k, inputs, outputs):
 
 # --------------------------------------------------------------- (a) ----
 
+
 def gen_unsupported_op(out):
     x = helper.make_tensor_value_info("X", TensorProto.FLOAT, [1, 4])
     y = helper.make_tensor_value_info("Y", TensorProto.FLOAT, [1, 4])
@@ -73,15 +75,18 @@ def gen_unsupported_op(out):
         helper.make_node("Relu", ["A"], ["B"], name="relu"),  # a supported op in between
         helper.make_node("NotARealOp", ["B"], ["Y"], name="not_real"),
     ]
-    model = make_model(helper.make_graph(nodes, "unsupported_op", [x], [y]),
-                       extra_opsets=[("com.example", 1)])
+    model = make_model(helper.make_graph(nodes, "unsupported_op", [x], [y]), extra_opsets=[("com.example", 1)])
     # No onnx.checker here: it would (rightly) refuse the unknown ops.
     onnx.save(model, os.path.join(out, "unsupported_op.onnx"))
-    return {"file": "unsupported_op.onnx", "expect": "load error naming every missing op",
-            "missing_ops": ["com.example::FooBar", "NotARealOp"]}
+    return {
+        "file": "unsupported_op.onnx",
+        "expect": "load error naming every missing op",
+        "missing_ops": ["com.example::FooBar", "NotARealOp"],
+    }
 
 
 # --------------------------------------------------------------- (b) ----
+
 
 def gen_mlp(out):
     rng = np.random.default_rng(SEED)
@@ -105,10 +110,12 @@ def gen_mlp(out):
             cur = f"relu{i}"
     nodes.append(helper.make_node("Softmax", [cur], ["output"], axis=-1))
     graph = helper.make_graph(
-        nodes, "mlp",
+        nodes,
+        "mlp",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 784])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 10])],
-        initializer=inits)
+        initializer=inits,
+    )
     model = make_model(graph)
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(out, "mlp.onnx"))
@@ -122,27 +129,35 @@ def gen_mlp(out):
     e = np.exp(h - h.max(axis=-1, keepdims=True))
     y = (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
     save_test_data(os.path.join(out, "mlp"), 0, [("input", x)], [("output", y)])
-    return {"file": "mlp.onnx", "data": "mlp/", "expect": "matches reference",
-            "output_max_prob": float(y.max())}
+    return {"file": "mlp.onnx", "data": "mlp/", "expect": "matches reference", "output_max_prob": float(y.max())}
 
 
 # --------------------------------------------------------------- (c) ----
+
 
 def gen_dynamic_batch(out):
     rng = np.random.default_rng(SEED + 1)
     w = (rng.standard_normal((8, 3, 3, 3)) * np.sqrt(2.0 / 27)).astype(np.float32)
     b = (rng.standard_normal(8) * 0.1).astype(np.float32)
     nodes = [
-        helper.make_node("Conv", ["input", "conv.weight", "conv.bias"], ["conv"],
-                         kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]),
+        helper.make_node(
+            "Conv",
+            ["input", "conv.weight", "conv.bias"],
+            ["conv"],
+            kernel_shape=[3, 3],
+            pads=[1, 1, 1, 1],
+            strides=[1, 1],
+        ),
         helper.make_node("Relu", ["conv"], ["relu"]),
         helper.make_node("GlobalAveragePool", ["relu"], ["output"]),
     ]
     graph = helper.make_graph(
-        nodes, "dynamic_batch",
+        nodes,
+        "dynamic_batch",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 16, 16])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 8, 1, 1])],
-        initializer=[numpy_helper.from_array(w, "conv.weight"), numpy_helper.from_array(b, "conv.bias")])
+        initializer=[numpy_helper.from_array(w, "conv.weight"), numpy_helper.from_array(b, "conv.bias")],
+    )
     model = make_model(graph)
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(out, "dynamic_batch.onnx"))
@@ -151,15 +166,20 @@ def gen_dynamic_batch(out):
     for k, n in enumerate([1, 3]):
         x = rng.standard_normal((n, 3, 16, 16), dtype=np.float32)
         with torch.no_grad():  # float64 torch reference, rounded once
-            t = torch.nn.functional.conv2d(torch.from_numpy(x).double(), torch.from_numpy(w).double(),
-                                           torch.from_numpy(b).double(), padding=1)
+            t = torch.nn.functional.conv2d(
+                torch.from_numpy(x).double(), torch.from_numpy(w).double(), torch.from_numpy(b).double(), padding=1
+            )
             y = torch.nn.functional.adaptive_avg_pool2d(torch.relu(t), 1).float().numpy()
         save_test_data(d, k, [("input", x)], [("output", y)])
-    return {"file": "dynamic_batch.onnx", "data": "dynamic_batch/",
-            "expect": "matches reference for N=1 (test_data_set_0) and N=3 (test_data_set_1)"}
+    return {
+        "file": "dynamic_batch.onnx",
+        "data": "dynamic_batch/",
+        "expect": "matches reference for N=1 (test_data_set_0) and N=3 (test_data_set_1)",
+    }
 
 
 # --------------------------------------------------------------- (d) ----
+
 
 def _ext_graph(rng):
     """input [1,64] -> MatMul W[64,32] -> Add B[32] -> Relu -> output [1,32]."""
@@ -167,14 +187,18 @@ def _ext_graph(rng):
     b = (rng.standard_normal(32) * 0.1).astype(np.float32)
     x = rng.standard_normal((1, 64), dtype=np.float32)
     y = np.maximum(x.astype(np.float64) @ w.astype(np.float64) + b, 0.0).astype(np.float32)
-    nodes = [helper.make_node("MatMul", ["input", "W"], ["mm"]),
-             helper.make_node("Add", ["mm", "B"], ["add"]),
-             helper.make_node("Relu", ["add"], ["output"])]
+    nodes = [
+        helper.make_node("MatMul", ["input", "W"], ["mm"]),
+        helper.make_node("Add", ["mm", "B"], ["add"]),
+        helper.make_node("Relu", ["add"], ["output"]),
+    ]
     graph = helper.make_graph(
-        nodes, "external_data",
+        nodes,
+        "external_data",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 64])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 32])],
-        initializer=[numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")])
+        initializer=[numpy_helper.from_array(w, "W"), numpy_helper.from_array(b, "B")],
+    )
     return graph, x, y
 
 
@@ -214,8 +238,10 @@ def gen_external_data(out):
     onnx.checker.check_model(path)  # path form: also validates the external refs
     # Sanity: onnx itself loads the side file back to the same weights.
     reloaded = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
-    assert all(np.array_equal(reloaded[t.name], numpy_helper.to_array(t0))
-               for t, t0 in zip(model.graph.initializer, graph.initializer))
+    assert all(
+        np.array_equal(reloaded[t.name], numpy_helper.to_array(t0))
+        for t, t0 in zip(model.graph.initializer, graph.initializer)
+    )
     save_test_data(d, 0, [("input", x)], [("output", y)])
 
     # Escape variant: same weights, location '../outside.bin'.  The file is
@@ -229,11 +255,18 @@ def gen_external_data(out):
         f.write(model2.SerializeToString())  # no checker: it may reject '..'
     save_test_data(d2, 0, [("input", x2)], [("output", y2)])
     return [
-        {"file": "external_data/model.onnx", "data": "external_data/", "side_file": "external_data/weights.bin",
-         "expect": "loads external initializers and matches reference"},
-        {"file": "external_data_escape/model.onnx", "side_file": "outside.bin",
-         "expect": "load error: external data location '../outside.bin' escapes the model directory",
-         "note": "test_data_set_0 holds what the model would compute if (wrongly) loaded"},
+        {
+            "file": "external_data/model.onnx",
+            "data": "external_data/",
+            "side_file": "external_data/weights.bin",
+            "expect": "loads external initializers and matches reference",
+        },
+        {
+            "file": "external_data_escape/model.onnx",
+            "side_file": "outside.bin",
+            "expect": "load error: external data location '../outside.bin' escapes the model directory",
+            "note": "test_data_set_0 holds what the model would compute if (wrongly) loaded",
+        },
     ]
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Reference image operations from Pillow (what Keras's load_img uses), for tests/image.
 
-Test-time fixture generator, never needed at run time. Needs python3-pil and python3-numpy.
+Test-time fixture generator, never needed at run time; runs in .venv (Pillow, numpy).
 
   image_reference.py resize IN.npy OUT.npy HEIGHT WIDTH nearest|bilinear|bicubic|area
   image_reference.py convert IN.npy OUT.npy L|RGB
@@ -15,6 +15,7 @@ Test-time fixture generator, never needed at run time. Needs python3-pil and pyt
 
 IN.npy holds uint8 HxWxC pixels (C = 1 gray, 3 RGB, 4 RGBA).
 """
+
 import sys
 
 import numpy as np

@@ -9,9 +9,9 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config clang-format clang libclang-rt-14-dev llvm libomp-dev
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev ocl-icd-opencl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-    python3-numpy python3-h5py python3-onnx python3-torch python3-torchvision python3-matplotlib python3-pil
     dataset-fashion-mnist python3-venv libre2-dev
 )
+# Python tools and tests use .venv (below), not Debian's python3-* packages: python3-venv is all they need here.
 # libre2-dev: RE2, the regular expressions ONNX's RegexFullMatch specifies.
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake config (find_package(dnnl))
 # requires OpenCL; libdnnl-dev only recommends the package, and recommends are not installed here.

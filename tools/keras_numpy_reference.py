@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Independent Keras-semantics reference for layers TensorFlow.js lacks.
 
 Usage: keras_numpy_reference.py MODEL.h5 OUT.npy INPUT_NAME=INPUT.npy [...]
@@ -9,6 +9,7 @@ the model layer by layer in plain numpy (float64) and writes the model's single 
 not of any converter: it shares nothing with konnx's ONNX lowering, so konnx and onnxruntime can be held
 against it.  Unknown layers or options fail loudly (exit 2) instead of guessing.
 """
+
 import json
 import math
 import sys
@@ -272,8 +273,10 @@ def conv_transpose(x, w, cfg, rank):
         total = max((n - 1) * st + kd - L, 0) if padding == "same" else 0
         lengths.append(L)
         before.append(total // 2)
-    full = [max((n - 1) * st + (k - 1) * d + 1, b + L)
-            for n, k, st, d, b, L in zip(x.shape[1:-1], kernel, strides, dilation, before, lengths)]
+    full = [
+        max((n - 1) * st + (k - 1) * d + 1, b + L)
+        for n, k, st, d, b, L in zip(x.shape[1:-1], kernel, strides, dilation, before, lengths)
+    ]
     y = np.zeros((x.shape[0], *full, w.shape[-2]))
     for kk in np.ndindex(*kernel):
         idx = [slice(None)]
@@ -316,7 +319,9 @@ def apply(cls, cfg, w, xs, call=None, kw=None, ms=None, kwm=None):
     if cls == "GlobalAveragePooling1D" and ms[0] is not None:  # sum(x * mask) / sum(mask) over the steps
         channels_last(cfg)
         m = ms[0][..., None].astype(np.float64)
-        return (x * m).sum(axis=1, keepdims=bool(cfg.get("keepdims"))) / m.sum(axis=1, keepdims=bool(cfg.get("keepdims")))
+        return (x * m).sum(axis=1, keepdims=bool(cfg.get("keepdims"))) / m.sum(
+            axis=1, keepdims=bool(cfg.get("keepdims"))
+        )
     if cls in ("Attention", "AdditiveAttention", "MultiHeadAttention"):
         q = xs[0]
         v = xs[1] if len(xs) > 1 else kw["value"]
@@ -523,10 +528,28 @@ def apply(cls, cfg, w, xs, call=None, kw=None, ms=None, kwm=None):
 # Keras masks ([N, T] booleans of a sequence's kept steps), as Keras's compute_mask passes them on: these layers
 # hand their first input's mask through; merges combine their inputs' masks with a logical and; Embedding
 # (mask_zero) and Masking make one; every other layer drops it.
-MASK_PASSES = {"Dense", "Activation", "Dropout", "SpatialDropout1D", "AlphaDropout", "GaussianNoise", "GaussianDropout",
-               "ActivityRegularization", "ReLU", "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax",
-               "BatchNormalization", "LayerNormalization", "UnitNormalization", "Attention", "AdditiveAttention",
-               "MultiHeadAttention"}
+MASK_PASSES = {
+    "Dense",
+    "Activation",
+    "Dropout",
+    "SpatialDropout1D",
+    "AlphaDropout",
+    "GaussianNoise",
+    "GaussianDropout",
+    "ActivityRegularization",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "ThresholdedReLU",
+    "Softmax",
+    "BatchNormalization",
+    "LayerNormalization",
+    "UnitNormalization",
+    "Attention",
+    "AdditiveAttention",
+    "MultiHeadAttention",
+}
 MERGES = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
 
 
@@ -545,8 +568,10 @@ def output_mask(cls, cfg, xs, ms):
         # inputs, then reduced over the features: any() in Keras 3, all() in Keras 2
         if all(m is None for m in ms) or xs[0].ndim != 3:
             return None
-        full = [np.broadcast_to((np.ones(x.shape[:2], bool) if m is None else m)[..., None], x.shape)
-                for x, m in zip(xs, ms)]
+        full = [
+            np.broadcast_to((np.ones(x.shape[:2], bool) if m is None else m)[..., None], x.shape)
+            for x, m in zip(xs, ms)
+        ]
         joined = np.concatenate(full, axis=cfg.get("axis", -1))
         return joined.any(axis=-1) if KERAS3 else joined.all(axis=-1)
     return None
@@ -583,8 +608,10 @@ def main(argv):
                 c = layer["config"]
                 if layer["class_name"] == "InputLayer":
                     continue
-                x, m = (apply(layer["class_name"], c, weights.get(c["name"], []), [x], ms=[m]),
-                        output_mask(layer["class_name"], c, [x], [m]))
+                x, m = (
+                    apply(layer["class_name"], c, weights.get(c["name"], []), [x], ms=[m]),
+                    output_mask(layer["class_name"], c, [x], [m]),
+                )
             out = x
         else:
             for layer in model["layers"]:
@@ -605,9 +632,13 @@ def main(argv):
                         else:
                             call[key] = val
                 ms = [masks.get(ref[0]) for ref in refs]
-                kwm = {key: masks.get(val[0]) for key, val in
-                       ((key, val) for ref in refs for key, val in (ref[3] if len(ref) > 3 else {}).items())
-                       if key in kw}
+                kwm = {
+                    key: masks.get(val[0])
+                    for key, val in (
+                        (key, val) for ref in refs for key, val in (ref[3] if len(ref) > 3 else {}).items()
+                    )
+                    if key in kw
+                }
                 cls, c = layer["class_name"], layer["config"]
                 values[name] = apply(cls, c, weights.get(name, []), xs, call, kw, ms, kwm)
                 masks[name] = output_mask(cls, c, xs, ms)

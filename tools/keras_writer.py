@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Write real Keras model files from a topology JSON and a list of weights.
 
 Test tooling for konnx: TensorFlow.js trains/builds models (see
@@ -32,6 +32,7 @@ CLI (what keras_export.mjs runs):
       [--h5 m.h5] [--keras m.keras] [--json m.json --weights-h5 m_weights.h5] \
       [--keras-version 3.12.0] [--keras-no-name] [--keras-tf-layout]
 """
+
 import argparse
 import copy
 import datetime
@@ -47,27 +48,44 @@ import numpy as np
 
 KERAS2_VERSION = "2.15.0"
 KERAS3_VERSION = "3.12.0"
-HDF5_OBJECT_HEADER_LIMIT = 64512   # bytes, as in Keras's save_attributes_to_hdf5_group
+HDF5_OBJECT_HEADER_LIMIT = 64512  # bytes, as in Keras's save_attributes_to_hdf5_group
 
 FUNCTIONAL = ("Model", "Functional")
 RNN_CELLS = {"LSTM": "lstm_cell", "GRU": "gru_cell", "SimpleRNN": "simple_rnn_cell"}
 WRAPPERS = ("Bidirectional", "TimeDistributed")
 CONV_WITH_GROUPS = ("Conv1D", "Conv2D", "Conv3D")
-DATA_FORMAT_DEFAULTED = ("Flatten", "Conv1D", "MaxPooling1D", "AveragePooling1D",
-                         "GlobalMaxPooling1D", "GlobalAveragePooling1D")
+DATA_FORMAT_DEFAULTED = (
+    "Flatten",
+    "Conv1D",
+    "MaxPooling1D",
+    "AveragePooling1D",
+    "GlobalMaxPooling1D",
+    "GlobalAveragePooling1D",
+)
 # Keras 3 layers that set `built = True` in __init__ and so get no build_config
 # (Dropout/InputLayer seen in real files; the others are a GUESS from Keras source).
-NO_BUILD_CONFIG = {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
-                   "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-                   "Activation"}
+NO_BUILD_CONFIG = {
+    "InputLayer",
+    "Dropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
+    "Activation",
+}
 # tfjs / Keras 2 object class names that Keras spells differently.
 CLASS_RENAMES_K2 = {"LeCunNormal": "LecunNormal", "LeCunUniform": "LecunUniform"}
 CLASS_RENAMES_K3 = dict(CLASS_RENAMES_K2, Identity="IdentityInitializer")
 # Keras 3.6 wrote "OrthogonalInitializer" (real file), 3.12 writes "Orthogonal"
 # (real file).  GUESS: the switch came with 3.8.
 ORTHOGONAL_RENAMED_IN = (3, 8)
-OBJECT_MODULES = (("_initializer", "keras.initializers"), ("_regularizer", "keras.regularizers"),
-                  ("_constraint", "keras.constraints"))
+OBJECT_MODULES = (
+    ("_initializer", "keras.initializers"),
+    ("_regularizer", "keras.regularizers"),
+    ("_constraint", "keras.constraints"),
+)
 
 
 def warn(msg):
@@ -76,6 +94,7 @@ def warn(msg):
 
 # ---------------------------------------------------------------- model input
 
+
 class Layer:
     """One top-level layer: class, plain (Keras 2 style) config, graph edges."""
 
@@ -83,7 +102,7 @@ class Layer:
         self.class_name = class_name
         self.config = config
         self.name = config["name"]
-        self.inbound_nodes = inbound_nodes or []   # Keras 2 form: [[[name, node, tensor, kwargs]]]
+        self.inbound_nodes = inbound_nodes or []  # Keras 2 form: [[[name, node, tensor, kwargs]]]
 
 
 class Model:
@@ -95,7 +114,7 @@ class Model:
         self.layers = layers
         self.input_layers = input_layers
         self.output_layers = output_layers
-        self.shapes = {}   # layer name -> {"input_shape", "output_shape"} when known
+        self.shapes = {}  # layer name -> {"input_shape", "output_shape"} when known
 
     def weighted_layers(self):
         """model.layers as Keras lists them (Sequential hides its InputLayer)."""
@@ -128,10 +147,11 @@ def _k2_nodes(nodes):
 
             def collect(x):
                 if isinstance(x, dict) and x.get("class_name") == "__keras_tensor__":
-                    refs.append(list(x["config"]["keras_history"]) + [{}])
+                    refs.append(list(x["config"]["keras_history"]) + [{}])  # noqa: B023 (called in this iteration)
                 elif isinstance(x, list):
                     for v in x:
                         collect(v)
+
             collect(node.get("args", []))
             out.append(refs)
         else:
@@ -145,18 +165,28 @@ def parse_topology(topology):
     cls = topology["class_name"]
     cfg = topology["config"]
     if cls == "Sequential":
-        layer_cfgs = cfg if isinstance(cfg, list) else cfg["layers"]   # Keras <= 2.1: bare list
+        layer_cfgs = cfg if isinstance(cfg, list) else cfg["layers"]  # Keras <= 2.1: bare list
         name = "sequential" if isinstance(cfg, list) else cfg.get("name", "sequential")
-        layers = [Layer(l["class_name"], _to_k2_input(l["class_name"], copy.deepcopy(l["config"])))
-                  for l in layer_cfgs]
+        layers = [Layer(l["class_name"], _to_k2_input(l["class_name"], copy.deepcopy(l["config"]))) for l in layer_cfgs]
         return Model("Sequential", name, layers)
     if cls in FUNCTIONAL:
-        layers = [Layer(l["class_name"], _to_k2_input(l["class_name"], copy.deepcopy(l["config"])),
-                        _k2_nodes(l.get("inbound_nodes", []))) for l in cfg["layers"]]
+        layers = [
+            Layer(
+                l["class_name"],
+                _to_k2_input(l["class_name"], copy.deepcopy(l["config"])),
+                _k2_nodes(l.get("inbound_nodes", [])),
+            )
+            for l in cfg["layers"]
+        ]
         for l, raw in zip(layers, cfg["layers"]):
             l.name = l.config["name"] = raw.get("name", l.name)
-        return Model("Functional", cfg.get("name", "model"), layers,
-                     _wrap_refs(cfg["input_layers"]), _wrap_refs(cfg["output_layers"]))
+        return Model(
+            "Functional",
+            cfg.get("name", "model"),
+            layers,
+            _wrap_refs(cfg["input_layers"]),
+            _wrap_refs(cfg["output_layers"]),
+        )
     raise ValueError(f"unsupported top-level class {cls!r} (want Sequential, Model or Functional)")
 
 
@@ -170,9 +200,9 @@ def _wrap_refs(refs):
 def _to_k2_input(cls, cfg):
     """Bring Keras 3 (batch_shape, dtype policies) and tfjs configs to Keras 2 form."""
     if cls in DATA_FORMAT_DEFAULTED:
-        cfg.setdefault("data_format", "channels_last")   # tfjs omits it for these
+        cfg.setdefault("data_format", "channels_last")  # tfjs omits it for these
     if cls in ("SeparableConv1D", "SeparableConv2D"):
-        cfg.setdefault("depth_multiplier", 1)   # tfjs omits it (its default is 1)
+        cfg.setdefault("depth_multiplier", 1)  # tfjs omits it (its default is 1)
     if "batch_shape" in cfg:
         cfg["batch_input_shape"] = cfg.pop("batch_shape")
     if isinstance(cfg.get("dtype"), dict):
@@ -212,12 +242,15 @@ def load_tfjs_export(topology_path, index_path):
     weights = []
     for w in index["weights"]:
         dtype = {"float32": "<f4", "int32": "<i4"}[w["dtype"]]
-        arr = np.frombuffer(blob, dtype=dtype, count=int(np.prod(w["shape"], dtype=np.int64)),
-                            offset=w["offset"]).reshape(w["shape"])
+        arr = np.frombuffer(
+            blob, dtype=dtype, count=int(np.prod(w["shape"], dtype=np.int64)), offset=w["offset"]
+        ).reshape(w["shape"])
         weights.append((w["layer"], w["name"], arr.copy()))
     for l in index.get("layers", []):
-        model.shapes[l["name"]] = {"input_shape": _unwrap_shape(l.get("input_shape")),
-                                   "output_shape": _unwrap_shape(l.get("output_shape"))}
+        model.shapes[l["name"]] = {
+            "input_shape": _unwrap_shape(l.get("input_shape")),
+            "output_shape": _unwrap_shape(l.get("output_shape")),
+        }
     return model, weights
 
 
@@ -229,6 +262,7 @@ def _unwrap_shape(shape):
 
 
 # ------------------------------------------------------------- Keras 2 dialect
+
 
 def _first_keys(cfg, keys):
     """Reorder a config so `keys` come first, as Keras's get_config does."""
@@ -263,18 +297,21 @@ def k2_layer_config(cls, cfg):
             if key.endswith(suffix) and isinstance(value, dict):
                 cfg[key] = _k2_object(value, module)
     if cls in CONV_WITH_GROUPS:
-        cfg.setdefault("groups", 1)   # tfjs has no grouped convs
+        cfg.setdefault("groups", 1)  # tfjs has no grouped convs
     if cls in RNN_CELLS:
         _fix_rnn(cls, cfg)
         if cls != "SimpleRNN" and cfg.get("implementation") is None:
-            cfg["implementation"] = 2   # tf.keras default
+            cfg["implementation"] = 2  # tf.keras default
         cfg.setdefault("time_major", False)
     for key in ("layer", "backward_layer"):
         if cls in WRAPPERS and isinstance(cfg.get(key), dict):
             inner = cfg[key]
-            cfg[key] = {"module": "keras.layers", "class_name": inner["class_name"],
-                        "config": k2_layer_config(inner["class_name"], inner["config"]),
-                        "registered_name": None}
+            cfg[key] = {
+                "module": "keras.layers",
+                "class_name": inner["class_name"],
+                "config": k2_layer_config(inner["class_name"], inner["config"]),
+                "registered_name": None,
+            }
     return _first_keys(cfg, ["name", "trainable", "dtype", "batch_input_shape"])
 
 
@@ -287,18 +324,43 @@ def k2_model_config(model):
             first = model.layers[0]
             if "batch_input_shape" not in first.config:
                 raise ValueError("Sequential model without input shape")
-            layers.append({"class_name": "InputLayer", "config": k2_layer_config("InputLayer", {
-                "batch_input_shape": first.config["batch_input_shape"],
-                "dtype": first.config.get("dtype", "float32"), "name": f"{first.name}_input"})})
-        layers += [{"class_name": l.class_name, "config": k2_layer_config(l.class_name, l.config)}
-                   for l in model.layers]
+            layers.append(
+                {
+                    "class_name": "InputLayer",
+                    "config": k2_layer_config(
+                        "InputLayer",
+                        {
+                            "batch_input_shape": first.config["batch_input_shape"],
+                            "dtype": first.config.get("dtype", "float32"),
+                            "name": f"{first.name}_input",
+                        },
+                    ),
+                }
+            )
+        layers += [
+            {"class_name": l.class_name, "config": k2_layer_config(l.class_name, l.config)} for l in model.layers
+        ]
         return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers}}
-    layers = [{"class_name": l.class_name, "config": k2_layer_config(l.class_name, l.config),
-               "name": l.name, "inbound_nodes": l.inbound_nodes} for l in model.layers]
+    layers = [
+        {
+            "class_name": l.class_name,
+            "config": k2_layer_config(l.class_name, l.config),
+            "name": l.name,
+            "inbound_nodes": l.inbound_nodes,
+        }
+        for l in model.layers
+    ]
     # GUESS (real functional files here are all <= 2.2.4): tf.keras >= 2.13 adds "trainable".
-    return {"class_name": "Functional", "config": {
-        "name": model.name, "trainable": True, "layers": layers,
-        "input_layers": model.input_layers, "output_layers": model.output_layers}}
+    return {
+        "class_name": "Functional",
+        "config": {
+            "name": model.name,
+            "trainable": True,
+            "layers": layers,
+            "input_layers": model.input_layers,
+            "output_layers": model.output_layers,
+        },
+    }
 
 
 def k2_weight_name(layer, wname):
@@ -334,7 +396,7 @@ def save_attributes(group, name, data):
         for i, chunk in enumerate(chunks):
             group.attrs[f"{name}{i}"] = chunk
     else:
-        group.attrs[name] = data   # list of bytes -> vlen ascii; [] -> empty float64, like Keras
+        group.attrs[name] = data  # list of bytes -> vlen ascii; [] -> empty float64, like Keras
 
 
 def write_k2_weights_group(group, model, by_layer, keras_version):
@@ -378,13 +440,13 @@ def write_json_and_weights(json_path, h5_path, model, weights, keras_version=KER
 
 # ------------------------------------------------------------- Keras 3 dialect
 
+
 def _version_tuple(v):
     return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
 
 def dtype_policy(name="float32"):
-    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name},
-            "registered_name": None}
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name}, "registered_name": None}
 
 
 def _k3_object(obj, module, version):
@@ -393,7 +455,7 @@ def _k3_object(obj, module, version):
         cls = "Orthogonal" if version >= ORTHOGONAL_RENAMED_IN else "OrthogonalInitializer"
     cfg = dict(obj["config"])
     if cls == "VarianceScaling" and cfg.get("distribution") == "normal":
-        cfg["distribution"] = "truncated_normal"   # Keras 3 rejects the old alias
+        cfg["distribution"] = "truncated_normal"  # Keras 3 rejects the old alias
     return {"module": module, "class_name": cls, "config": cfg, "registered_name": None}
 
 
@@ -401,15 +463,18 @@ def k3_layer_config(cls, cfg, version):
     """Keras 3 class name and config for a Keras 2 / tfjs layer config."""
     cfg = copy.deepcopy(cfg)
     if cls == "InputLayer":
-        out = {"batch_shape": cfg["batch_input_shape"], "dtype": cfg.get("dtype", "float32"),
-               "sparse": bool(cfg.get("sparse", False))}
+        out = {
+            "batch_shape": cfg["batch_input_shape"],
+            "dtype": cfg.get("dtype", "float32"),
+            "sparse": bool(cfg.get("sparse", False)),
+        }
         if version >= (3, 9):
             out["ragged"] = bool(cfg.get("ragged", False))
         out["name"] = cfg["name"]
         return cls, out
     for key in ("batch_input_shape", "batch_size", "implementation", "time_major"):
         cfg.pop(key, None)
-    if cls != "Embedding":   # Keras 3 keeps Embedding.input_dim (the vocabulary size)
+    if cls != "Embedding":  # Keras 3 keeps Embedding.input_dim (the vocabulary size)
         cfg.pop("input_dim", None)
     dtype = cfg.get("dtype") or "float32"
     # Keras 3.0-3.3 wrote plain dtype strings (3.1 real file); 3.6+ writes
@@ -422,10 +487,19 @@ def k3_layer_config(cls, cfg, version):
                 cfg[key] = _k3_object(value, module, version)
     if cls == "LeakyReLU" and "alpha" in cfg:
         cfg["negative_slope"] = cfg.pop("alpha")
-    if cls == "ThresholdedReLU":   # gone in Keras 3; ReLU(threshold) differs only at x == theta
+    if cls == "ThresholdedReLU":  # gone in Keras 3; ReLU(threshold) differs only at x == theta
         warn(f"{cfg['name']}: ThresholdedReLU written as ReLU(threshold=theta) for Keras 3")
-        cls, cfg = "ReLU", {"name": cfg["name"], "trainable": cfg["trainable"], "dtype": cfg["dtype"],
-                            "max_value": None, "negative_slope": 0.0, "threshold": cfg.get("theta", 1.0)}
+        cls, cfg = (
+            "ReLU",
+            {
+                "name": cfg["name"],
+                "trainable": cfg["trainable"],
+                "dtype": cfg["dtype"],
+                "max_value": None,
+                "negative_slope": 0.0,
+                "threshold": cfg.get("theta", 1.0),
+            },
+        )
     if cls == "ReLU":
         cfg.setdefault("negative_slope", 0.0)
         cfg.setdefault("threshold", 0.0)
@@ -434,7 +508,7 @@ def k3_layer_config(cls, cfg, version):
     if cls in CONV_WITH_GROUPS:
         cfg.setdefault("groups", 1)
     if cls == "Dense" and cfg.get("activity_regularizer") is None:
-        cfg.pop("activity_regularizer", None)   # Keras 3 Dense.get_config has no such key
+        cfg.pop("activity_regularizer", None)  # Keras 3 Dense.get_config has no such key
     if cls in RNN_CELLS:
         _fix_rnn(cls, cfg)
         if cfg.get("recurrent_activation") == "hard_sigmoid":
@@ -447,8 +521,7 @@ def k3_layer_config(cls, cfg, version):
         # loading only needs `layer`, so we write just that.
         inner = cfg["layer"]
         icls, icfg = k3_layer_config(inner["class_name"], inner["config"], version)
-        cfg["layer"] = {"module": "keras.layers", "class_name": icls, "config": icfg,
-                        "registered_name": None}
+        cfg["layer"] = {"module": "keras.layers", "class_name": icls, "config": icfg, "registered_name": None}
         cfg.pop("backward_layer", None)
     return cls, _first_keys(cfg, ["name", "trainable", "dtype"])
 
@@ -464,7 +537,7 @@ def _k3_layer_entry(model, layer, version):
 
 def _tensor_shape(model, name, tensor_index):
     shape = model.shapes.get(name, {}).get("output_shape")
-    if shape and isinstance(shape[0], list):   # several outputs
+    if shape and isinstance(shape[0], list):  # several outputs
         shape = shape[tensor_index]
     if shape is None:
         layer = next(l for l in model.layers if l.name == name)
@@ -474,13 +547,17 @@ def _tensor_shape(model, name, tensor_index):
 
 def _k3_node(model, node):
     def tensor(ref):
-        return {"class_name": "__keras_tensor__", "config": {
-            "shape": _tensor_shape(model, ref[0], ref[2]), "dtype": "float32",
-            "keras_history": [ref[0], ref[1], ref[2]]}}
+        return {
+            "class_name": "__keras_tensor__",
+            "config": {
+                "shape": _tensor_shape(model, ref[0], ref[2]),
+                "dtype": "float32",
+                "keras_history": [ref[0], ref[1], ref[2]],
+            },
+        }
 
     def is_ref(v):
-        return (isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
-                and all(isinstance(i, int) for i in v[1:]))
+        return isinstance(v, list) and len(v) == 3 and isinstance(v[0], str) and all(isinstance(i, int) for i in v[1:])
 
     tensors = [tensor(ref) for ref in node]
     kwargs = node[0][3] if node and len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
@@ -496,16 +573,31 @@ def k3_model_config(model, version, input_layer_name="input_layer"):
         layers = list(model.layers)
         if layers[0].class_name != "InputLayer":
             first = layers[0]
-            layers.insert(0, Layer("InputLayer", {"batch_input_shape": first.config["batch_input_shape"],
-                                                  "dtype": first.config.get("dtype", "float32"),
-                                                  "name": input_layer_name}))
+            layers.insert(
+                0,
+                Layer(
+                    "InputLayer",
+                    {
+                        "batch_input_shape": first.config["batch_input_shape"],
+                        "dtype": first.config.get("dtype", "float32"),
+                        "name": input_layer_name,
+                    },
+                ),
+            )
         batch_shape = layers[0].config["batch_input_shape"]
-        return {"module": "keras", "class_name": "Sequential", "config": {
-                    "name": model.name, "trainable": True,
-                    "dtype": dtype_policy() if version >= (3, 4) else "float32",
-                    "layers": [_k3_layer_entry(model, l, version) for l in layers],
-                    "build_input_shape": batch_shape},
-                "registered_name": None, "build_config": {"input_shape": batch_shape}}
+        return {
+            "module": "keras",
+            "class_name": "Sequential",
+            "config": {
+                "name": model.name,
+                "trainable": True,
+                "dtype": dtype_policy() if version >= (3, 4) else "float32",
+                "layers": [_k3_layer_entry(model, l, version) for l in layers],
+                "build_input_shape": batch_shape,
+            },
+            "registered_name": None,
+            "build_config": {"input_shape": batch_shape},
+        }
     layers = []
     for l in model.layers:
         entry = _k3_layer_entry(model, l, version)
@@ -516,10 +608,18 @@ def k3_model_config(model, version, input_layer_name="input_layer"):
     # single tensors (the usual case) gets a bare [name, node, tensor].
     bare = lambda refs: refs[0] if len(refs) == 1 else refs
     # GUESS: module/registered_name as Keras 3 writes for functional models.
-    return {"module": "keras.src.models.functional", "class_name": "Functional", "config": {
-                "name": model.name, "trainable": True, "layers": layers,
-                "input_layers": bare(model.input_layers), "output_layers": bare(model.output_layers)},
-            "registered_name": "Functional"}
+    return {
+        "module": "keras.src.models.functional",
+        "class_name": "Functional",
+        "config": {
+            "name": model.name,
+            "trainable": True,
+            "layers": layers,
+            "input_layers": bare(model.input_layers),
+            "output_layers": bare(model.output_layers),
+        },
+        "registered_name": "Functional",
+    }
 
 
 def tf_keras_v3_config(model):
@@ -529,8 +629,12 @@ def tf_keras_v3_config(model):
     k2 = k2_model_config(model)
     layers = []
     for raw, entry in zip(_k2_layer_list(model), k2["config"]["layers"]):
-        out = {"module": "keras.layers", "class_name": entry["class_name"],
-               "config": entry["config"], "registered_name": None}
+        out = {
+            "module": "keras.layers",
+            "class_name": entry["class_name"],
+            "config": entry["config"],
+            "registered_name": None,
+        }
         in_shape = model.shapes.get(raw, {}).get("input_shape")
         if entry["class_name"] != "InputLayer" and in_shape is not None:
             out["build_config"] = {"input_shape": in_shape}
@@ -540,10 +644,13 @@ def tf_keras_v3_config(model):
         layers.append(out)
     config = dict(k2["config"], layers=layers)
     if model.kind == "Sequential":
-        return {"module": "keras", "class_name": "Sequential", "config": config,
-                "registered_name": None}
-    return {"module": "keras.src.engine.functional", "class_name": "Functional",
-            "config": config, "registered_name": "Functional"}
+        return {"module": "keras", "class_name": "Sequential", "config": config, "registered_name": None}
+    return {
+        "module": "keras.src.engine.functional",
+        "class_name": "Functional",
+        "config": config,
+        "registered_name": "Functional",
+    }
 
 
 def _k2_layer_list(model):
@@ -563,19 +670,18 @@ def to_snake_case(name):
 
 def k3_layer_groups(path, layer_cls, layer_cfg, name, weights):
     """(group path, layer name, weights) for a layer and the sublayers Keras 3 visits."""
-    if layer_cls in RNN_CELLS:   # real files: layers/lstm/vars (empty) + layers/lstm/cell/vars/0..2
+    if layer_cls in RNN_CELLS:  # real files: layers/lstm/vars (empty) + layers/lstm/cell/vars/0..2
         return [(path, name, []), (f"{path}/cell", RNN_CELLS[layer_cls], weights)]
     if layer_cls in WRAPPERS:
         inner = layer_cfg["layer"]
         icls, icfg = inner["class_name"], inner["config"]
         groups = [(path, name, [])]
-        if layer_cls == "TimeDistributed":   # GUESS: Wrapper keeps it as `self.layer`
+        if layer_cls == "TimeDistributed":  # GUESS: Wrapper keeps it as `self.layer`
             return groups + k3_layer_groups(f"{path}/layer", icls, icfg, icfg["name"], weights)
         # GUESS (from keras source, no real file): forward_layer / backward_layer
         # copies named forward_<inner> / backward_<inner>; tfjs lists forward first.
         bare = re.sub(r"^(forward|backward)_", "", icfg["name"])
-        is_back = [any(p.startswith("backward") for p in w[0].split(":")[0].split("/")[:-1])
-                   for w in weights]
+        is_back = [any(p.startswith("backward") for p in w[0].split(":")[0].split("/")[:-1]) for w in weights]
         back = [w for w, b in zip(weights, is_back) if b]
         fwd = [w for w, b in zip(weights, is_back) if not b]
         for d, ws in (("forward", fwd), ("backward", back)):
@@ -586,6 +692,7 @@ def k3_layer_groups(path, layer_cls, layer_cfg, name, weights):
 
 def write_k3_weights(h5, model, by_layer, with_names=True, container="layers"):
     """model.weights.h5: <container>/<snake_case class>[_n]/vars/<i>."""
+
     def make(path, name):
         group = h5.create_group(f"{path}/vars" if path else "vars")
         if with_names:
@@ -602,8 +709,9 @@ def write_k3_weights(h5, model, by_layer, with_names=True, container="layers"):
             key = f"{key}_{used[key]}"
         else:
             used[key] = 0
-        for path, name, ws in k3_layer_groups(f"{container}/{key}", layer.class_name,
-                                              layer.config, layer.name, by_layer.get(layer.name, [])):
+        for path, name, ws in k3_layer_groups(
+            f"{container}/{key}", layer.class_name, layer.config, layer.name, by_layer.get(layer.name, [])
+        ):
             group = make(path, name)
             for i, (_, value) in enumerate(ws):
                 group.create_dataset(str(i), data=value)
@@ -612,18 +720,16 @@ def write_k3_weights(h5, model, by_layer, with_names=True, container="layers"):
 def _zip_time():
     # SOURCE_DATE_EPOCH makes committed archives reproducible.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch
-            else datetime.datetime.now())
+    when = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch else datetime.datetime.now()
     return when
 
 
-def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_names=None,
-                     tf_layout=False):
+def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_names=None, tf_layout=False):
     """Keras 3 `.keras` archive; tf_layout gives the TF 2.12-2.15 variant."""
     model = as_model(model)
     version = _version_tuple(keras_version)
     if with_names is None:
-        with_names = version >= (3, 6)   # `name` attr added in Keras 3.6.0
+        with_names = version >= (3, 6)  # `name` attr added in Keras 3.6.0
     by_layer = group_weights(model, weights)
     if tf_layout:
         # GUESS: tf.keras 2.13-2.15 "keras_v3" archives: same snake_case paths
@@ -645,13 +751,16 @@ def write_keras3_zip(path, model, weights, keras_version=KERAS3_VERSION, with_na
     # (written with zf.open) dated 1980-01-01, the weights (writestr) dated now.
     stamp = when.timetuple()[:6]
     with zipfile.ZipFile(path, "w") as zf:
-        for name, data, date in (("metadata.json", json.dumps(metadata).encode(), (1980, 1, 1, 0, 0, 0)),
-                                 ("config.json", json.dumps(config).encode(), (1980, 1, 1, 0, 0, 0)),
-                                 ("model.weights.h5", buf.getvalue(), stamp)):
+        for name, data, date in (
+            ("metadata.json", json.dumps(metadata).encode(), (1980, 1, 1, 0, 0, 0)),
+            ("config.json", json.dumps(config).encode(), (1980, 1, 1, 0, 0, 0)),
+            ("model.weights.h5", buf.getvalue(), stamp),
+        ):
             zf.writestr(zipfile.ZipInfo(name, date_time=date), data)
 
 
 # -------------------------------------------------------------------------- CLI
+
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -662,12 +771,15 @@ def main(argv=None):
     p.add_argument("--json", help="model.to_json() file to write (with --weights-h5)")
     p.add_argument("--weights-h5", help="save_weights() .h5 to write (with --json)")
     p.add_argument("--keras2-version", default=KERAS2_VERSION)
-    p.add_argument("--keras-version", help=f"metadata.json version (default {KERAS3_VERSION}, "
-                   "3.5.0 with --keras-no-name, 2.15.0 with --keras-tf-layout)")
-    p.add_argument("--keras-no-name", action="store_true",
-                   help="omit the vars `name` attribute (Keras 3.0-3.5 style)")
-    p.add_argument("--keras-tf-layout", action="store_true",
-                   help="TF 2.12-2.15 .keras layout (_layer_checkpoint_dependencies/)")
+    p.add_argument(
+        "--keras-version",
+        help=f"metadata.json version (default {KERAS3_VERSION}, "
+        "3.5.0 with --keras-no-name, 2.15.0 with --keras-tf-layout)",
+    )
+    p.add_argument("--keras-no-name", action="store_true", help="omit the vars `name` attribute (Keras 3.0-3.5 style)")
+    p.add_argument(
+        "--keras-tf-layout", action="store_true", help="TF 2.12-2.15 .keras layout (_layer_checkpoint_dependencies/)"
+    )
     a = p.parse_args(argv)
     if bool(a.json) != bool(a.weights_h5):
         p.error("--json and --weights-h5 go together")
@@ -676,8 +788,9 @@ def main(argv=None):
         write_keras2_h5(a.h5, model, weights, a.keras2_version)
     if a.keras:
         version = a.keras_version or ("3.5.0" if a.keras_no_name else KERAS3_VERSION)
-        write_keras3_zip(a.keras, model, weights, version,
-                         with_names=False if a.keras_no_name else None, tf_layout=a.keras_tf_layout)
+        write_keras3_zip(
+            a.keras, model, weights, version, with_names=False if a.keras_no_name else None, tf_layout=a.keras_tf_layout
+        )
     if a.json:
         write_json_and_weights(a.json, a.weights_h5, model, weights, a.keras2_version)
     return 0

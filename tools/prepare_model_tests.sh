@@ -5,15 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/test-models}
-/usr/bin/python3 tools/gen_onnx_models.py "$out/handmade" >/dev/null
-/usr/bin/python3 tools/export_torchvision.py "$out/torchvision" >/dev/null
-if [ ! -d tools/node/node_modules/onnxruntime-node ]; then
-    echo "onnxruntime-node is not installed (bash tools/install_deps.sh): ORT references skipped" >&2
-    exit 0
-fi
+py=.venv/bin/python
+"$py" tools/gen_onnx_models.py "$out/handmade" >/dev/null
+"$py" tools/export_torchvision.py "$out/torchvision" >/dev/null
 for dir in "$out"/torchvision/*/; do
     [ -f "$dir/model.onnx" ] || continue
     [ -f "$dir/ort/output.npy" ] && continue
-    node tools/node/ort_run.mjs "$dir/model.onnx" --input "input=$dir/input_0.npy" --output-dir "$dir/ort" \
+    "$py" tools/ort_run.py "$dir/model.onnx" --input "input=$dir/input_0.npy" --output-dir "$dir/ort" \
         --threads 2 --json >/dev/null
 done

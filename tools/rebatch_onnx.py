@@ -1,12 +1,13 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Copy an ONNX model with a different fixed batch size (first dim of every graph input and output).
 
 bench/compare uses it for batch-8 runs of the torchvision exports, which have batch 1 baked in. The
 intermediate value_info (batch-1 shapes from the exporter) is dropped; ops must not hard-code the
 batch (true of the torchvision classifiers: they flatten with Flatten, not Reshape([1, -1])).
 
-    /usr/bin/python3 tools/rebatch_onnx.py IN.onnx OUT.onnx BATCH
+    .venv/bin/python tools/rebatch_onnx.py IN.onnx OUT.onnx BATCH
 """
+
 import sys
 
 import onnx

@@ -16,18 +16,18 @@ BUILD=$(dirname "$KONNX")
 MODELS=$BUILD/models/seed_resnet50  # shared with tests/models/classify_models.cpp
 OUT=$BUILD/fish
 [ -x "$KONNX" ] || { echo "fish: $KONNX not found; build first (bash tools/build.sh)" >&2; exit 66; }
-[ -d "$ROOT/tools/node/node_modules/@tensorflow/tfjs" ] ||
-    { echo "fish: TensorFlow.js missing; run bash tools/install_deps.sh first" >&2; exit 69; }
+[ -x "$ROOT/.venv/bin/python" ] ||
+    { echo "fish: Keras (.venv) missing; run bash tools/install_deps.sh first" >&2; exit 69; }
 mkdir -p "$OUT" "$MODELS"
 
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
 say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
-say "1. Build the seed's model as a Keras .h5 (ResNet50 + Flatten + Dropout + Dense(42, softmax); random weights)"
-echo "\$ node tools/node/make_seed_resnet50.mjs build/models/seed_resnet50"
-# (tfjs greets Node users with an advert for tfjs-node; shown only when something goes wrong)
-log=$(node "$ROOT/tools/node/make_seed_resnet50.mjs" "$MODELS" 2>&1) || { echo "$log" >&2; exit 70; }
-grep -v -e '^Hi, looks like' -e '^=*$' -e '^$' <<<"$log" || true
+say "1. Build the seed's model as a Keras .h5 with tf.keras 2 (ResNet50 + Flatten + Dropout + Dense(42, softmax); random weights)"
+echo "\$ .venv/bin/python tools/make_seed_resnet50.py build/models/seed_resnet50"
+# (TensorFlow's start-up chatter is shown only when something goes wrong)
+log=$("$ROOT/.venv/bin/python" "$ROOT/tools/make_seed_resnet50.py" "$MODELS" 2>&1) || { echo "$log" >&2; exit 70; }
+grep '^wrote' <<<"$log" || true
 
 say "2. Convert it to ONNX (the seed: keras2onnx.convert_keras + save_model)"
 echo "\$ konnx convert build/models/seed_resnet50/seed_resnet50.h5 -o build/fish/fish-resnet50.onnx"

@@ -7,8 +7,10 @@
 //   gives 0, not 1): PIL's result, checked against Pillow 9.4 for all sizes 1..199 -> 1..259.
 // * BILINEAR / BICUBIC (a = -0.5) / BOX: PIL's separable convolution. For each output index the filter is
 //   centred at (i + 0.5) * scale, its support widened by scale when downsampling (antialiasing), the weights
-//   normalized to sum 1, rounded to 22-bit fixed point; each pass rounds and clamps to 8 bits; the
-//   horizontal pass runs first.
+//   normalized to sum 1, rounded to 22-bit fixed point; each pass rounds and clamps to 8 bits. Pass order as
+//   Pillow 13 (ImagingResampleInner): vertical first when the height shrinks by more than twice what the width
+//   shrinks, else horizontal first. Pillow <= 12 always ran horizontal first, so its pixels differ by a level or
+//   two in that case; the tests hold konnx against the Pillow of .venv, which Keras's load_img uses.
 #include <algorithm>
 #include <cmath>
 
@@ -177,8 +179,13 @@ Image resize(const Image& image, int height, int width, Interpolation interpolat
     const Filter filter = interpolation == Interpolation::kBilinear  ? Filter{triangle_weight, 1.0}
                           : interpolation == Interpolation::kBicubic ? Filter{cubic_weight, 2.0}
                                                                      : Filter{box_weight, 0.5};
-    const Image& horizontal = width != image.width ? convolve(image, width, true, filter) : image;
-    return height != image.height ? convolve(horizontal, height, false, filter) : horizontal;
+    const int height_drop = image.height - height, width_drop = image.width - width;
+    const bool vertical_first = height_drop > 0 && height_drop > 2 * width_drop;
+    const auto pass = [&](const Image& in, bool horizontal) {
+        const bool needed = horizontal ? width != in.width : height != in.height;
+        return needed ? convolve(in, horizontal ? width : height, horizontal, filter) : in;
+    };
+    return pass(pass(image, !vertical_first), vertical_first);
 }
 
 Image center_crop(const Image& image, int height, int width) {

@@ -371,15 +371,13 @@ TEST(CliInspect, TextAndJson) {
 TEST(CliClassify, PreprocessedTensorEqualsKerasLoadImgBitForBit) {
     // tools/image_reference.py transcribes Keras 2's load_img + img_to_array (+ imagenet_utils preprocessing)
     // over Pillow; konnx's --save-input must equal it exactly on lossless images (the seed's BMP included).
-    auto py = run_command({"/usr/bin/python3", "-c", "import PIL, numpy"}, 60);
-    if (py.exit_code != 0) GTEST_SKIP() << "python3 with Pillow and numpy not installed";
     const std::string script = konnx::test::source_dir() + "/tools/image_reference.py";
     std::vector<std::string> images;
     const std::string shared = konnx::test::shared_dir();
     if (!shared.empty() && std::filesystem::exists(shared + "/seed/3_001_0.bmp"))
         images.push_back(shared + "/seed/3_001_0.bmp");
     // A 37x53 RGBA PNG and a 61x20 gray PNG written by Pillow from seeded noise.
-    auto gen = run_command({"/usr/bin/python3", "-c",
+    auto gen = run_command({konnx::test::python(), "-c",
                             "import numpy as np; from PIL import Image; r = np.random.RandomState(5); "
                             "Image.fromarray(r.randint(0, 256, (37, 53, 4)).astype('uint8'), 'RGBA').save('" +
                                 dir() +
@@ -406,8 +404,8 @@ TEST(CliClassify, PreprocessedTensorEqualsKerasLoadImgBitForBit) {
             auto r = konnx_cli(
                 {"classify", c.model, image, "--resize", c.resize, "--preprocess", c.preprocess, "--save-input", ours});
             ASSERT_EQ(r.exit_code, 0) << r.err;
-            auto k = run_command(
-                {"/usr/bin/python3", script, "keras", image, theirs, "24", "24", c.resize, c.color_mode, c.preprocess});
+            auto k = run_command({konnx::test::python(), script, "keras", image, theirs, "24", "24", c.resize,
+                                  c.color_mode, c.preprocess});
             ASSERT_EQ(k.exit_code, 0) << k.err;
             Tensor want = read_npy(theirs);
             EXPECT_TRUE(konnx::test::tensors_close(read_npy(ours),

@@ -219,12 +219,12 @@ TEST(CliClassifyImages, ZeroSizeAndCorruptImagesOfEveryFormat) {
 TEST(CliClassifyImages, ChannelCountsAreAdaptedOrRejected) {
     // Gray+alpha (2 channels) PNG, written by Pillow: PIL's convert() rules say LA -> RGB replicates L and
     // drops alpha, LA -> L keeps L, LA -> RGBA gives (L, L, L, A).
-    auto py = run_command({"/usr/bin/python3", "-c",
+    auto py = run_command({konnx::test::python(), "-c",
                            "from PIL import Image; im = Image.new('LA', (2, 1)); im.putpixel((0, 0), (40, 0)); "
                            "im.putpixel((1, 0), (60, 255)); im.save('" +
                                (dir() / "la.png").string() + "')"},
                           60);
-    if (py.exit_code != 0) GTEST_SKIP() << "python3 with Pillow not installed: " << py.err;
+    ASSERT_EQ(py.exit_code, 0) << "Pillow (.venv) could not write the image: " << py.err;
     const std::string la = (dir() / "la.png").string();
     // RGB model: scores 40,40,40,60,60,60; x 1/300 they sum to 1.
     auto r = konnx_cli({"classify", relu_model("rgb_1x2", {1, 1, 2, 3}), la, "--scale", "0.00333333333"});

@@ -164,12 +164,10 @@ TEST(ExamplesApi, RunsAndAgreesWithOnnxRuntime) {
     EXPECT_EQ(missing.out, "");
 
     const fs::path src = konnx::test::source_dir();
-    if (!fs::exists(src / "tools/node/node_modules/onnxruntime-node"))
-        GTEST_SKIP() << "onnxruntime-node not installed (bash tools/install_deps.sh)";
     const fs::path x = tmp_dir() / "api_black.npy";
     konnx::write_npy(x.string(), konnx::Tensor::zeros(konnx::DType::kFloat32, {1, 28, 28, 1}));
     const fs::path out = tmp_dir() / "api_ort";
-    auto o = run_command({"/usr/bin/env", "node", (src / "tools/node/ort_run.mjs").string(), onnx.string(), "--input",
+    auto o = run_command({konnx::test::python(), (src / "tools/ort_run.py").string(), onnx.string(), "--input",
                           m[1].str() + "=" + x.string(), "--output-dir", out.string(), "--json"},
                          120);
     ASSERT_EQ(o.exit_code, 0) << o.err;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // src/image: decode, channel conversion, resize, crop, normalization, packing.
-// References: hand-computed small cases (derivations in comments) and, where python3 with Pillow and numpy
-// is installed, Pillow itself through tools/image_reference.py (what Keras's load_img runs).
+// References: hand-computed small cases (derivations in comments) and Pillow itself (.venv) through
+// tools/image_reference.py (what Keras's load_img runs).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -52,17 +52,8 @@ std::string tmp_dir() {
     return dir;
 }
 
-bool have_pillow() {
-    static const bool ok = [] {
-        if (!std::filesystem::exists("/usr/bin/python3")) return false;
-        auto r = run_command({"/usr/bin/python3", "-c", "import PIL, numpy"}, 60);
-        return r.exit_code == 0;
-    }();
-    return ok;
-}
-
 void reference(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/usr/bin/python3", konnx::test::source_dir() + "/tools/image_reference.py"};
+    std::vector<std::string> argv = {konnx::test::python(), konnx::test::source_dir() + "/tools/image_reference.py"};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_command(argv, 120);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -144,7 +135,6 @@ TEST(ImageDecode, RejectsJpegHuffmanTablesThatOverflowStb) {
 
 TEST(ImageDecode, SurvivesMutatedFiles) {
     // Every truncation and a few thousand byte flips of a valid PNG/BMP/JPEG: an error or an image, no crash.
-    if (!have_pillow()) GTEST_SKIP() << "python3 with Pillow and numpy not installed (needed to write the files)";
     const std::string dir = tmp_dir();
     save(random_image(9, 7, 3, 1), dir + "/mut.npy");
     for (const char* ext : {"png", "bmp", "jpg", "ppm"}) {
@@ -217,7 +207,6 @@ TEST(ImageResize, BilinearAndAreaHandComputed) {
 }
 
 TEST(ImageResize, MatchesPillowExactly) {
-    if (!have_pillow()) GTEST_SKIP() << "python3 with Pillow and numpy not installed";
     const std::string dir = tmp_dir();
     const std::vector<std::array<int, 5>> cases = {// in h, in w, channels, out h, out w
                                                    {13, 17, 3, 5, 7}, {5, 7, 3, 13, 17},     {177, 59, 3, 22, 22},
@@ -242,7 +231,6 @@ TEST(ImageResize, MatchesPillowExactly) {
 }
 
 TEST(ImageDecode, MatchesPillowOnLosslessFormats) {
-    if (!have_pillow()) GTEST_SKIP() << "python3 with Pillow and numpy not installed";
     const std::string dir = tmp_dir();
     for (int c : {1, 3, 4}) {
         Image in = random_image(19, 23, c, static_cast<uint32_t>(c));

@@ -300,7 +300,7 @@ std::string write_keras3(const std::string& dir, const std::string& model, const
     std::ofstream(dir + "/k3.weights.json") << index.dump();
     fs::remove(dir + "/model.keras");
     const auto r =
-        run_command({"/usr/bin/python3", source_dir() + "/tools/keras_writer.py", "--topology",
+        run_command({konnx::test::python(), source_dir() + "/tools/keras_writer.py", "--topology",
                      dir + "/k3.topology.json", "--weights", dir + "/k3.weights.json", "--keras", dir + "/model.keras"},
                     300);
     if (r.exit_code != 0 || !fs::exists(dir + "/model.keras"))

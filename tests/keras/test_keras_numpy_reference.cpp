@@ -2,7 +2,7 @@
 // Layers TensorFlow.js lacks, held against an independent Keras reference: tools/keras_numpy_reference.py,
 // a plain numpy transcription of the math Keras documents for each layer (it reads the same .h5 the test
 // writes and the same seeded inputs). konnx's engine, and onnxruntime where node + onnxruntime-node are
-// installed, must equal it within atol 1e-4 + rtol 1e-3. Skipped when /usr/bin/python3 lacks numpy or h5py.
+// installed, must equal it within atol 1e-4 + rtol 1e-3. The transcription runs in .venv (numpy, h5py).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -457,13 +457,6 @@ std::vector<Case> cases() {
     };
 }
 
-std::string numpy_unavailable_reason() {
-    if (!fs::exists("/usr/bin/python3")) return "/usr/bin/python3 not installed (needed for the numpy reference)";
-    auto r = run_command({"/usr/bin/python3", "-c", "import numpy, h5py"}, 60);
-    if (r.exit_code != 0) return "/usr/bin/python3 lacks numpy or h5py (needed for the numpy reference)";
-    return "";
-}
-
 // |got - ref| <= atol + rtol |ref| everywhere; "" or the first violation.
 std::string compare(const Tensor& got, const Tensor& ref, double atol, double rtol) {
     if (got.dtype() != DType::kFloat32) return "not float32";
@@ -481,7 +474,6 @@ std::string compare(const Tensor& got, const Tensor& ref, double atol, double rt
 }
 
 TEST(KerasNumpyReference, KonnxAndOnnxRuntimeMatchNumpyTranscriptionOfKeras) {
-    if (const std::string why = numpy_unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
     const auto cs = cases();
     std::vector<std::string> files, dirs;
     for (const auto& c : cs) {
@@ -495,7 +487,7 @@ TEST(KerasNumpyReference, KonnxAndOnnxRuntimeMatchNumpyTranscriptionOfKeras) {
         // The reference: numpy, from the .h5's config and weights and the same input files.
         std::ifstream in(files.back());
         const json spec = json::parse(in);
-        std::vector<std::string> argv = {"/usr/bin/python3", source_dir() + "/tools/keras_numpy_reference.py",
+        std::vector<std::string> argv = {konnx::test::python(), source_dir() + "/tools/keras_numpy_reference.py",
                                          d + "/model.h5", d + "/numpy_ref.npy"};
         for (const auto& i : spec.at("inputs"))
             argv.push_back(i.at("name").get<std::string>() + "=" + i.at("file").get<std::string>());

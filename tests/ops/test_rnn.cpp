@@ -3,7 +3,7 @@
 // PyTorch's nn.LSTM/GRU/RNN (weights reordered into ONNX gate order; pack_padded_sequence for
 // sequence_lens) and, for what torch lacks (GRU linear_before_reset=0, peepholes, input_forget, clip,
 // other activations, zero-length sequences), a NumPy transcription of the ONNX equations in float64.
-// Skipped when /usr/bin/python3 with torch is unavailable. The ONNX node tests cover the defaults.
+// PyTorch (in .venv) makes the references; the ONNX node tests cover the defaults.
 #include <unistd.h>
 
 #include <filesystem>
@@ -24,12 +24,16 @@ namespace fs = std::filesystem;
 // Generates the cases once per process into a folder of its own (ctest runs test processes in parallel).
 struct ReferenceCases {
     fs::path dir;
+    std::string error;
     ReferenceCases() {
         const fs::path out = fs::path(test::binary_dir()) / cat("rnn_reference.", ::getpid());
         fs::remove_all(out);
         const auto result = test::run_command(
-            {"/usr/bin/python3", test::source_dir() + "/tools/gen_rnn_reference.py", out.string()}, 300);
-        if (result.exit_code == 0) dir = out;
+            {konnx::test::python(), test::source_dir() + "/tools/gen_rnn_reference.py", out.string()}, 300);
+        if (result.exit_code == 0)
+            dir = out;
+        else
+            error = result.err;
     }
     ~ReferenceCases() {
         std::error_code ec;
@@ -37,9 +41,9 @@ struct ReferenceCases {
     }
 };
 
-fs::path reference_dir() {
+const ReferenceCases& reference_cases() {
     static const ReferenceCases cases;
-    return cases.dir;
+    return cases;
 }
 
 graph::Attribute attribute_of(const nlohmann::json& v) {
@@ -52,8 +56,8 @@ graph::Attribute attribute_of(const nlohmann::json& v) {
 }
 
 void check_case(const std::string& name) {
-    const fs::path root = reference_dir();
-    if (root.empty()) GTEST_SKIP() << "tools/gen_rnn_reference.py failed (needs /usr/bin/python3 with torch)";
+    const fs::path root = reference_cases().dir;
+    ASSERT_FALSE(root.empty()) << "tools/gen_rnn_reference.py failed: " << reference_cases().error;
     const fs::path dir = root / name;
     ASSERT_TRUE(fs::exists(dir / "case.json")) << dir;
     std::ifstream in(dir / "case.json");

@@ -31,11 +31,14 @@ def konnx_cli(build_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """../shared next to the repository (real Keras files, the seed); tests skip when it is absent."""
-    path = REPO_ROOT.parent / "shared"
-    if not path.is_dir():
-        pytest.skip(f"{path} is absent: the shared real files are not on this machine")
-    return path
+    """../shared next to the repository (real Keras files, the seed; KONNX_SHARED_DIR overrides, and a git worktree
+    under <root>/wt/<name> finds <root>/shared); tests skip when it is absent."""
+    candidates = [Path(os.environ["KONNX_SHARED_DIR"])] if "KONNX_SHARED_DIR" in os.environ else []
+    candidates += [REPO_ROOT.parent / "shared", REPO_ROOT.parent.parent / "shared"]
+    for path in candidates:
+        if path.is_dir():
+            return path
+    pytest.skip(f"{candidates[0]} is absent: the shared real files are not on this machine")
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ namespace konnx::test {
 std::string source_dir() { return KONNX_SOURCE_DIR; }
 std::string binary_dir() { return KONNX_BINARY_DIR; }
 std::string cli_path() { return KONNX_CLI; }
+std::string python() { return source_dir() + "/.venv/bin/python"; }
 
 std::string shared_dir() {
     namespace fs = std::filesystem;

@@ -15,6 +15,9 @@ namespace konnx::test {
 std::string source_dir();  ///< repository root
 std::string binary_dir();  ///< build folder
 std::string cli_path();    ///< the built `konnx` binary
+/// The project's Python (.venv/bin/python, made by tools/install_deps.sh from the hashed lock): every reference
+/// tool the tests call runs in it.
+std::string python();
 /// ../shared next to the repository, or "" when absent (tests then GTEST_SKIP with a reason).
 std::string shared_dir();
 

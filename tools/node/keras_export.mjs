@@ -2,7 +2,7 @@
 //
 // tfjs can only save its own format, so we dump what Keras needs (topology
 // JSON + weights in `layer.weights` order) and let tools/keras_writer.py
-// (Debian /usr/bin/python3 with numpy + h5py) lay the Keras files out.
+// (run with the project's .venv) lay the Keras files out.
 //
 //   import { exportModel, saveNpy } from './keras_export.mjs';
 //   await exportModel(model, 'build/fixtures/x', 'mlp');   // mlp.h5, mlp.keras
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const TOOLS_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const KERAS_WRITER = path.join(TOOLS_DIR, 'keras_writer.py');
-export const PYTHON = process.env.KONNX_PYTHON || '/usr/bin/python3';
+export const PYTHON = process.env.KONNX_PYTHON || path.join(TOOLS_DIR, '..', '.venv', 'bin', 'python');
 
 // Shapes from the layer's first call (Keras 3 build_config / tensor specs
 // want them); null where tfjs has none.

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Compare two .npy tensors elementwise.
 
 Usage: tools/compare_npy.py A.npy B.npy [--rtol 1e-3] [--atol 1e-4]
@@ -36,8 +36,8 @@ def compare(a, b, rtol, atol):
         same_inf = np.isinf(a64) & (a64 == b64)
         diff[same_inf] = 0.0
         tol = atol + rtol * np.abs(b64)
-        bad = ~(diff <= tol)              # NaN diffs count as bad ...
-    bad &= ~(nan_a & nan_b)               # ... unless both sides are NaN
+        bad = ~(diff <= tol)  # NaN diffs count as bad ...
+    bad &= ~(nan_a & nan_b)  # ... unless both sides are NaN
     diff[nan_a & nan_b] = 0.0
 
     finite = np.isfinite(diff)

@@ -1,10 +1,11 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Write 8-bit grayscale PNG and BMP files with only zlib/struct (no PIL).
 
 Module:  write_png(path, pixels)  write_bmp(path, pixels)   (pixels: 2-D uint8)
 CLI:     write_gray_images.py OUT_DIR IMAGE.npy ...
          each (H, W) uint8 .npy becomes OUT_DIR/<stem>.png and OUT_DIR/<stem>.bmp
 """
+
 import os
 import struct
 import sys
@@ -23,10 +24,14 @@ def write_png(path, pixels):
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     h, w = pixels.shape
     raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(h))
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)   # depth 8, color type 0 (gray)
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)  # depth 8, color type 0 (gray)
     with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) +
-                _png_chunk(b"IDAT", zlib.compress(raw, 9)) + _png_chunk(b"IEND", b""))
+        f.write(
+            b"\x89PNG\r\n\x1a\n"
+            + _png_chunk(b"IHDR", ihdr)
+            + _png_chunk(b"IDAT", zlib.compress(raw, 9))
+            + _png_chunk(b"IEND", b"")
+        )
 
 
 def write_bmp(path, pixels):

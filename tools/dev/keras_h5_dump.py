@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Dump a Keras 2 full-model .h5 for tools/node/verify_h5_in_tfjs.mjs.
 
 Usage: keras_h5_dump.py MODEL.h5 OUT_BASE
@@ -7,6 +7,7 @@ OUT_BASE.bin (float32 little-endian), weights in layer_names / weight_names
 order, i.e. the order a Keras loader assigns them.  Split attributes
 (layer_names0, layer_names1, ...) are joined as Keras does.
 """
+
 import json
 import sys
 

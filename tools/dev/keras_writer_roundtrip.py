@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Check keras_writer.py against real Keras files: read each real file's
 topology and weights, write the same format with keras_writer, and diff the
 on-disk structure (tools/check_keras_layout.py dumps) and the config keys.
@@ -12,6 +12,7 @@ Ignored, because keras_writer does not write them: optimizer state,
 training_config/compile_config, date_saved, keras_version values, and
 per-object `shared_object_id`s.  Exit status 1 if any file differs.
 """
+
 import difflib
 import glob
 import io
@@ -25,16 +26,22 @@ import zipfile
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tools/, for keras_writer
 import check_keras_layout  # noqa: E402
 import keras_writer as kw  # noqa: E402
 
 REAL_DIR = "/work/shared/keras-real"
 # Weight names for Keras 3 files, which only number their variables.
 K3_WEIGHT_NAMES = {
-    "Dense": ["kernel", "bias"], "Conv1D": ["kernel", "bias"], "Conv2D": ["kernel", "bias"],
-    "Conv1DTranspose": ["kernel", "bias"], "Conv2DTranspose": ["kernel", "bias"],
-    "LSTM": ["kernel", "recurrent_kernel", "bias"], "GRU": ["kernel", "recurrent_kernel", "bias"],
-    "SimpleRNN": ["kernel", "recurrent_kernel", "bias"], "Embedding": ["embeddings"],
+    "Dense": ["kernel", "bias"],
+    "Conv1D": ["kernel", "bias"],
+    "Conv2D": ["kernel", "bias"],
+    "Conv1DTranspose": ["kernel", "bias"],
+    "Conv2DTranspose": ["kernel", "bias"],
+    "LSTM": ["kernel", "recurrent_kernel", "bias"],
+    "GRU": ["kernel", "recurrent_kernel", "bias"],
+    "SimpleRNN": ["kernel", "recurrent_kernel", "bias"],
+    "Embedding": ["embeddings"],
     "BatchNormalization": ["gamma", "beta", "moving_mean", "moving_variance"],
 }
 
@@ -57,7 +64,7 @@ def read_k3(path):
         meta = json.loads(zf.read("metadata.json"))
         h5 = h5py.File(io.BytesIO(zf.read("model.weights.h5")), "r")
     model = kw.parse_topology(config)
-    for l in config["config"]["layers"]:   # keep real build shapes
+    for l in config["config"]["layers"]:  # keep real build shapes
         if "build_config" in l:
             model.shapes[l["config"]["name"]] = {"input_shape": l["build_config"]["input_shape"]}
     weights, used = [], {}
@@ -66,8 +73,9 @@ def read_k3(path):
         used[key] = used.get(key, -1) + 1
         key = f"{key}_{used[key]}" if used[key] else key
         values = []
-        h5[f"layers/{key}"].visititems(
-            lambda n, o: values.append((n, o[()])) if isinstance(o, h5py.Dataset) else None)
+        h5[f"layers/{key}"].visititems(  # called at once, within this iteration
+            lambda n, o: values.append((n, o[()])) if isinstance(o, h5py.Dataset) else None  # noqa: B023
+        )
         names = K3_WEIGHT_NAMES.get(layer.class_name, [])
         for i, (_, v) in enumerate(sorted(values, key=lambda nv: nv[0])):
             weights.append((layer.name, names[i] if i < len(names) else f"var_{i}", v))
@@ -89,13 +97,14 @@ def layout(path):
             continue
         if re.search(r"@training_config|date_saved|keras_version|== member|^\s*\"|^[{}]", line):
             continue
-        line = re.sub(r"str\[\d+\] '\{.*", "<json>", line)   # model_config text itself
+        line = re.sub(r"str\[\d+\] '\{.*", "<json>", line)  # model_config text itself
         keep.append(line)
     return keep
 
 
 def config_summary(config):
     """Layer class + sorted config keys + top-level entry keys, for a diff."""
+
     def walk(obj, out, where):
         if isinstance(obj, dict):
             if "class_name" in obj and isinstance(obj.get("config"), dict):
@@ -107,6 +116,7 @@ def config_summary(config):
         elif isinstance(obj, list):
             for v in obj:
                 walk(v, out, where)
+
     out = []
     walk(config, out, "")
     return out
@@ -121,15 +131,17 @@ def compare(real):
         cfg = lambda p: json.loads(zipfile.ZipFile(p).read("config.json"))
         real_cfg = cfg(real)
         real_cfg.pop("compile_config", None)
-        diffs = list(difflib.unified_diff(config_summary(real_cfg), config_summary(cfg(mine)),
-                                          "real config", "writer config", lineterm="", n=0))
+        diffs = list(
+            difflib.unified_diff(
+                config_summary(real_cfg), config_summary(cfg(mine)), "real config", "writer config", lineterm="", n=0
+            )
+        )
     else:
         model, weights, version = read_k2(real)
         mine = os.path.join(tmp, "mine.h5")
         kw.write_keras2_h5(mine, model, weights, version)
         diffs = []
-    diffs += list(difflib.unified_diff(layout(real), layout(mine), "real layout", "writer layout",
-                                       lineterm="", n=0))
+    diffs += list(difflib.unified_diff(layout(real), layout(mine), "real layout", "writer layout", lineterm="", n=0))
     return diffs
 
 
@@ -165,8 +177,11 @@ def compare_keys(mine, real):
         kb = {k for k in b[cls] if k != "shared_object_id"}
         only_a = sorted(ka - kb)
         only_b = sorted(kb - ka)
-        entry = "" if a[cls]["_entry_keys"] == b[cls]["_entry_keys"] else \
-            f" entry keys {a[cls]['_entry_keys']} vs {b[cls]['_entry_keys']}"
+        entry = (
+            ""
+            if a[cls]["_entry_keys"] == b[cls]["_entry_keys"]
+            else f" entry keys {a[cls]['_entry_keys']} vs {b[cls]['_entry_keys']}"
+        )
         print(f"{cls}: only writer {only_a} only real {only_b}{entry}")
     print(f"classes only in writer file: {sorted(set(a) - set(b))}")
 
@@ -186,7 +201,7 @@ def main(argv):
     for real in files:
         try:
             diffs = compare(real)
-        except Exception as e:   # report and go on: some real files are out of scope
+        except Exception as e:  # report and go on: some real files are out of scope
             print(f"### {os.path.basename(real)}: not handled: {type(e).__name__}: {e}")
             status = 1
             continue

@@ -3,8 +3,8 @@
 // with keras_export.mjs / keras_writer.py.
 //
 //   cd tools/node && npm ci --ignore-scripts
-//   node tools/node/train_fashion_mnist.mjs [--out DIR] [--epochs 5] [--batch 64]
-//   node tools/node/train_fashion_mnist.mjs --load build/fashion_mnist_tfjs   # re-export only
+//   node tools/node/dev/train_fashion_mnist.mjs [--out DIR] [--epochs 5] [--batch 64]
+//   node tools/node/dev/train_fashion_mnist.mjs --load build/fashion_mnist_tfjs   # re-export only
 // Output goes to examples/fashion_mnist unless --out says otherwise.
 //
 // The trained model is also kept in tfjs format under build/fashion_mnist_tfjs
@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportModel, mulberry32, saveNpy, useWasmBackend, PYTHON } from './keras_export.mjs';
+import { exportModel, mulberry32, saveNpy, useWasmBackend, PYTHON } from '../keras_export.mjs';
 import { LABELS, loadFashion } from './fashion_data.mjs';
 import { registerWasmConvGrad } from './wasm_conv_grad.mjs';
 
@@ -30,7 +30,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]?.startsWith('--') ? '1' : all[i + 1] ?? '1']);
   return acc;
 }, []));
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT = path.resolve(args.out || path.join(REPO, 'examples/fashion_mnist'));
 let EPOCHS = Number(args.epochs || 5);
 let BATCH = Number(args.batch || 64);
@@ -178,7 +178,7 @@ async function exportAll(model, test, trainSeconds) {
     s.top1 = s.probabilities.indexOf(Math.max(...s.probabilities));
     saveNpy(path.join(work, `${s.stem}.npy`), Uint8Array.from(test.images.subarray(s.index * 784, (s.index + 1) * 784)), [28, 28]);
   }
-  execFileSync(PYTHON, [path.join(REPO, 'tools/write_gray_images.py'), OUT,
+  execFileSync(PYTHON, [path.join(REPO, 'tools/dev/write_gray_images.py'), OUT,
     ...samples.map((s) => path.join(work, `${s.stem}.npy`))], { stdio: 'inherit' });
 
   fs.writeFileSync(path.join(OUT, 'samples.txt'),

@@ -3,19 +3,19 @@
 // the weights in layer_names/weight_names order (as Keras's loader does),
 // predict, and compare with expected outputs.
 //
-//   node tools/node/verify_h5_in_tfjs.mjs MODEL.h5 INPUT.npy EXPECTED.npy [TOL]
+//   node tools/node/dev/verify_h5_in_tfjs.mjs MODEL.h5 INPUT.npy EXPECTED.npy [TOL]
 // Exit status 1 when the largest absolute difference exceeds TOL (1e-5).
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadNpy, PYTHON } from './keras_export.mjs';
+import { loadNpy, PYTHON } from '../keras_export.mjs';
 
 const [h5, inputNpy, expectedNpy, tolArg] = process.argv.slice(2);
 const tol = Number(tolArg || 1e-5);
 const base = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'h5dump-')), 'model');
-execFileSync(PYTHON, [new URL('../keras_h5_dump.py', import.meta.url).pathname, h5, base]);
+execFileSync(PYTHON, [new URL('../../dev/keras_h5_dump.py', import.meta.url).pathname, h5, base]);
 const doc = JSON.parse(fs.readFileSync(`${base}.json`));
 const blob = fs.readFileSync(`${base}.bin`);
 

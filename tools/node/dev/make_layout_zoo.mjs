@@ -1,15 +1,15 @@
 // Writer check, not a test fixture: two tfjs models holding most layer
 // classes tfjs has, exported with keras_export.mjs so their Keras files can be
 // compared with real ones, e.g.
-//   node tools/node/make_layout_zoo.mjs /tmp/zoo
-//   tools/keras_writer_roundtrip.py --keys /tmp/zoo/zoo_rnn.keras /work/shared/keras-real/obaiz1__btc_lstm_k3_12.keras
-//   node tools/node/verify_h5_in_tfjs.mjs /tmp/zoo/zoo_rnn.h5 /tmp/zoo/zoo_rnn.{input,output}.npy
+//   node tools/node/dev/make_layout_zoo.mjs /tmp/zoo
+//   tools/dev/keras_writer_roundtrip.py --keys /tmp/zoo/zoo_rnn.keras /work/shared/keras-real/obaiz1__btc_lstm_k3_12.keras
+//   node tools/node/dev/verify_h5_in_tfjs.mjs /tmp/zoo/zoo_rnn.h5 /tmp/zoo/zoo_rnn.{input,output}.npy
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exportModel, mulberry32, saveNpy } from './keras_export.mjs';
+import { exportModel, mulberry32, saveNpy } from '../keras_export.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT = path.resolve(process.argv[2] || path.join(REPO, 'build/layout_zoo'));
 
 function rnnZoo() {

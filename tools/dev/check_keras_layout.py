@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Print the on-disk structure of a Keras file so two files can be diffed.
 
-Usage: check_keras_layout.py FILE [--values] [--config]
+Usage: tools/dev/check_keras_layout.py FILE [--values] [--config]
 
 FILE may be a Keras 2 .h5 (full model or weights only), a Keras 3 .keras zip
 (metadata.json, config.json and model.weights.h5 are all shown) or a bare
@@ -11,6 +11,7 @@ attribute (type and a short preview) in sorted order, one per line, so that
 real layout differences.  --config also pretty-prints JSON attributes/members
 with sorted keys; --values prints the first few numbers of each dataset.
 """
+
 import io
 import json
 import signal
@@ -30,8 +31,7 @@ def _attr_repr(value, show_config):
         text = value
         kind = "str"
     elif isinstance(value, np.ndarray):
-        items = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                 for v in value.ravel().tolist()]
+        items = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in value.ravel().tolist()]
         return f"array[{value.dtype.str} x{value.size}] {items[:8]}" + (" ..." if len(items) > 8 else "")
     else:
         return f"{type(value).__name__} {value!r}"
@@ -57,8 +57,9 @@ def dump_h5(h5, out, show_values=False, show_config=False, prefix=""):
     def attrs(obj, indent):
         for key in sorted(obj.attrs.keys()):
             shape = obj.attrs.get_id(key).shape
-            out.write(f"{indent}@{key} <{_attr_dtype(obj, key)} shape={shape}> "
-                      f"{_attr_repr(obj.attrs[key], show_config)}\n")
+            out.write(
+                f"{indent}@{key} <{_attr_dtype(obj, key)} shape={shape}> {_attr_repr(obj.attrs[key], show_config)}\n"
+            )
 
     out.write(f"{prefix}/\n")
     attrs(h5, prefix + "  ")
@@ -83,8 +84,10 @@ def dump_file(path, out=sys.stdout, show_values=False, show_config=False):
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
-                out.write(f"== member {info.filename} ({info.file_size} bytes, "
-                          f"{'stored' if info.compress_type == 0 else 'deflated'})\n")
+                out.write(
+                    f"== member {info.filename} ({info.file_size} bytes, "
+                    f"{'stored' if info.compress_type == 0 else 'deflated'})\n"
+                )
                 data = zf.read(info.filename)
                 if info.filename.endswith(".json"):
                     obj = json.loads(data)
@@ -101,7 +104,7 @@ def dump_file(path, out=sys.stdout, show_values=False, show_config=False):
 
 
 def main(argv):
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet when piped into head
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     files = [a for a in argv[1:] if not a.startswith("--")]
     if not files:
         sys.stderr.write(__doc__)
