@@ -47,30 +47,22 @@ def serialize(value: Any, name: str, type_proto: TypeProto) -> bytes:
     return numpy_helper.from_array(value, name).SerializeToString()
 
 
-def write_case(
-    root: Path, model: onnx.ModelProto, inputs: list[Any], outputs: list[Any]
-) -> None:
+def write_case(root: Path, model: onnx.ModelProto, inputs: list[Any], outputs: list[Any]) -> None:
     root.mkdir(parents=True)
     (root / "model.onnx").write_bytes(model.SerializeToString())
     data = root / "test_data_set_0"
     data.mkdir()
     graph = model.graph
     for i, value in enumerate(inputs):
-        (data / f"input_{i}.pb").write_bytes(
-            serialize(value, graph.input[i].name, graph.input[i].type)
-        )
+        (data / f"input_{i}.pb").write_bytes(serialize(value, graph.input[i].name, graph.input[i].type))
     for i, value in enumerate(outputs):
-        (data / f"output_{i}.pb").write_bytes(
-            serialize(value, graph.output[i].name, graph.output[i].type)
-        )
+        (data / f"output_{i}.pb").write_bytes(serialize(value, graph.output[i].name, graph.output[i].type))
 
 
 def write_node_cases(out: Path) -> int:
     np.random.seed(0)
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "ignore"
-        )  # the cases' numpy references divide by zero on purpose
+        warnings.simplefilter("ignore")  # the cases' numpy references divide by zero on purpose
         from onnx.backend.test.case import node
 
         cases = node.collect_testcases()
@@ -91,16 +83,9 @@ def write_light_cases(data: Path, out: Path) -> int:
         for x in model.graph.input:
             if x.name in initializers:
                 continue
-            shape = [
-                d.dim_value if d.HasField("dim_value") else 1
-                for d in x.type.tensor_type.shape.dim
-            ]
+            shape = [d.dim_value if d.HasField("dim_value") else 1 for d in x.type.tensor_type.shape.dim]
             n = int(np.prod(shape))
-            feeds.append(
-                numpy_helper.from_array(
-                    (np.arange(n).reshape(shape) / n).astype(np.float32), x.name
-                )
-            )
+            feeds.append(numpy_helper.from_array((np.arange(n).reshape(shape) / n).astype(np.float32), x.name))
         case = out / "light" / name / "test_data_set_0"
         case.mkdir(parents=True)
         shutil.copyfile(model_file, case.parent / "model.onnx")

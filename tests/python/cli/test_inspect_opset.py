@@ -25,12 +25,8 @@ def relu_model(opset: int, path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("opset", "runs"), [(18, True), (21, True), (22, False), (25, False)]
-)
-def test_inspect_reports_opset(
-    konnx_cli: Path, tmp_path: Path, opset: int, runs: bool
-) -> None:
+@pytest.mark.parametrize(("opset", "runs"), [(18, True), (21, True), (22, False), (25, False)])
+def test_inspect_reports_opset(konnx_cli: Path, tmp_path: Path, opset: int, runs: bool) -> None:
     model = relu_model(opset, tmp_path / "relu.onnx")
     text = subprocess.run(
         [str(konnx_cli), "inspect", str(model)],
@@ -50,7 +46,4 @@ def test_inspect_reports_opset(
     if runs:
         assert "runs on konnx yes" in text
     else:
-        assert (
-            f"runs on konnx no: opset {opset} (konnx runs ai.onnx opsets 1 to 21)"
-            in text
-        )
+        assert f"runs on konnx no: opset {opset} (konnx runs ai.onnx opsets 1 to 21)" in text

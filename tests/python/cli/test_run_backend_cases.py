@@ -55,9 +55,7 @@ def expected_outputs(case: Path, model: onnx.ModelProto) -> dict[str, np.ndarray
 @pytest.mark.parametrize("name", CASES)
 def test_backend_case_through_cli(konnx_cli: Path, tmp_path: Path, name: str) -> None:
     case = DEBIAN_NODE / name
-    assert case.is_dir(), (
-        f"{case} is missing: bash tools/install_deps.sh installs libonnx-testdata"
-    )
+    assert case.is_dir(), f"{case} is missing: bash tools/install_deps.sh installs libonnx-testdata"
     model = onnx.load(case / "model.onnx")
     inputs = sorted((case / "test_data_set_0").glob("input_*.pb"))
     args = [
