@@ -49,6 +49,7 @@ std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOption
         runtime::sort_and_check_graph(model.graph);
         runtime::check_ops_supported(model, ops::OpRegistry::global());
     }
+    graph::compute_half_in_float(model);  // kernels run float32; needed at every level, so not in optimize()
     if (options.optimization_level >= 1) {
         LoadPhase phase("graph passes");
         graph::optimize(model, options.optimization_level, runtime::optimize_context());

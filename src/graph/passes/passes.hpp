@@ -29,6 +29,10 @@ struct OptimizeContext {
 /// Runs the passes enabled at `level` in order, to a fixed point where a pass asks for it.
 void optimize(Model& model, int level, const OptimizeContext& context = {});
 
+/// float16/bfloat16 graphs computed in float32: 16-bit inputs cast once, weights and constants widened, outputs
+/// cast back (compute_half_in_float.cpp); run at every level. True if the graph changed.
+bool compute_half_in_float(Model& model);
+
 /// Removes Identity and inference-mode Dropout nodes, rewiring their consumers.
 bool remove_identities(Model& model);
 
