@@ -18,18 +18,14 @@ import onnx
 
 MODELS = {
     "resnet18": lambda: torchvision.models.resnet18(weights=None),
-    "lraspp_mobilenet_v3_large": lambda: (
-        torchvision.models.segmentation.lraspp_mobilenet_v3_large(
-            weights=None, weights_backbone=None
-        )
+    "lraspp_mobilenet_v3_large": lambda: torchvision.models.segmentation.lraspp_mobilenet_v3_large(
+        weights=None, weights_backbone=None
     ),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
-def fp16_model(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, Path]:
+def fp16_model(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The model exported by PyTorch (opset 17), converted to float16, and a seeded fp16 input."""
     folder = tmp_path_factory.mktemp(request.param)
     torch.manual_seed(0)
@@ -73,6 +69,4 @@ def test_float16_model_matches_onnxruntime(
         assert got.dtype == np.float16 and got.shape == ref.shape, info.name
         # Both compute in float32 between fp16 inputs and outputs: within about one fp16 ulp of the magnitude.
         scale = float(np.abs(ref.astype(np.float32)).max())
-        np.testing.assert_allclose(
-            got.astype(np.float32), ref.astype(np.float32), rtol=2e-3, atol=2e-3 * scale
-        )
+        np.testing.assert_allclose(got.astype(np.float32), ref.astype(np.float32), rtol=2e-3, atol=2e-3 * scale)
