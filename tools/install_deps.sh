@@ -10,9 +10,12 @@ packages=(
     libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libhdf5-dev nlohmann-json3-dev libzip-dev
     libdnnl-dev ocl-icd-opencl-dev libstb-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
     dataset-fashion-mnist python3-venv libre2-dev
+    libgrpc++-dev protobuf-compiler-grpc libboost-dev
 )
 # Python tools and tests use .venv (below), not Debian's python3-* packages: python3-venv is all they need here.
 # libre2-dev: RE2, the regular expressions ONNX's RegexFullMatch specifies.
+# libgrpc++-dev, protobuf-compiler-grpc: konnx serve's gRPC transport (grpc_cpp_plugin generates the protocol's
+# service); libboost-dev: Boost.Beast (header-only) for its HTTP transport (docs/SERVING.md says why that library).
 # ocl-icd-opencl-dev: Debian's oneDNN is built with its OpenCL GPU runtime, so its CMake config (find_package(dnnl))
 # requires OpenCL; libdnnl-dev only recommends the package, and recommends are not installed here.
 # llvm: llvm-symbolizer, without which sanitizer stack traces are bare addresses and tools/fuzz.sh cannot tell a

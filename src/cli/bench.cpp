@@ -112,14 +112,14 @@ CommandRunner setup_bench(CLI::App& app) {
     app.add_option("--repeat", opt->repeat, "Rounds of --runs, each reported with its mean")
         ->check(CLI::Range(1, 100000));
     app.add_option("-w,--warmup", opt->warmup, "Untimed inferences after the first run")->check(CLI::Range(0, 1000000));
-    app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
+    add_threads_option(app, opt->threads);
     app.add_option("-b,--batch", opt->batch, "Size of unknown first (batch) dimensions (default 1)")
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
     app.add_option("--input-shape", opt->shapes, "NAME:dims for synthetic inputs, e.g. input:1,3,224,224 (repeatable)")
         ->allow_extra_args(false);
     app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or TensorProto .pb (repeatable)")
         ->allow_extra_args(false);
-    app.add_option("-O,--opt-level", opt->opt_level, "Optimization level 0-2")->check(CLI::Range(0, 2));
+    add_opt_level_option(app, opt->opt_level);
     app.add_option("--seed", opt->seed, "Seed for synthetic inputs");
     app.add_flag("--cold", opt->cold, "Also time --runs fresh processes that load the model and run once");
     app.add_flag("--profile", opt->profile, "Per-node and per-op-type times over --runs profiled runs");

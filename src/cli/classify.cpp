@@ -213,7 +213,7 @@ CommandRunner setup_classify(CLI::App& app) {
     app.add_option("--crop", opt->crop, "Then center-crop HxW (default: the model's H x W)");
     app.add_option("--layout", opt->layout, "Input layout; auto reads it from the model's input shape")
         ->check(CLI::IsMember({"auto", "nhwc", "nchw"}));
-    app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
+    add_threads_option(app, opt->threads);
     app.add_flag("--json", opt->json, "Print one JSON document on stdout");
     app.add_option("--save-input", opt->save_input,
                    "Also write the preprocessed input tensor as .npy (one image only), e.g. to feed another runtime");

@@ -45,6 +45,11 @@ std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag);
 /// "1,2.5,3" -> {1, 2.5, 3}; UsageError naming `flag` otherwise.
 std::vector<float> parse_floats(const std::string& text, const std::string& flag);
 
+/// Options several commands share, defined once: -x/--threads (intra-op threads, 0 = physical cores) and
+/// -O/--opt-level (0-2).
+CLI::Option* add_threads_option(CLI::App& app, int& threads);
+CLI::Option* add_opt_level_option(CLI::App& app, int& level);
+
 /// classify / bench / inspect (same shape as setup_run below).
 std::function<int()> setup_classify(CLI::App& app);
 std::function<int()> setup_bench(CLI::App& app);
@@ -54,5 +59,6 @@ std::function<int()> setup_inspect(CLI::App& app);
 using CommandRunner = std::function<int()>;
 CommandRunner setup_run(CLI::App& app);
 CommandRunner setup_convert(CLI::App& app);
+CommandRunner setup_serve(CLI::App& app);
 
 }  // namespace konnx::cli

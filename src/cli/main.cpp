@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// konnx command-line tool: convert | run | classify | bench | inspect.
+// konnx command-line tool: convert | run | classify | bench | inspect | serve.
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,6 +58,14 @@ std::pair<int, int> parse_hxw(const std::string& text, const std::string& flag) 
     return {number(text.substr(0, x)), number(text.substr(x + 1))};
 }
 
+CLI::Option* add_threads_option(CLI::App& app, int& threads) {
+    return app.add_option("-x,--threads", threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
+}
+
+CLI::Option* add_opt_level_option(CLI::App& app, int& level) {
+    return app.add_option("-O,--opt-level", level, "Optimization level 0-2")->check(CLI::Range(0, 2));
+}
+
 std::vector<float> parse_floats(const std::string& text, const std::string& flag) {
     std::vector<float> values;
     std::size_t start = 0;
@@ -110,6 +118,7 @@ int main(int argc, char** argv) {
         "  konnx bench model.onnx --runs 100 --json                   (load, first run, p50/p90/p99, throughput)\n"
         "  konnx inspect model.onnx                                   (inputs, outputs, opsets, ops, parameters)\n"
         "  konnx run model.onnx --input input=x.npy --output-dir out/\n"
+        "  konnx serve models/ --http-port 8000 --grpc-port 8001           (KServe v2 / Triton protocol server)\n"
         "  konnx COMMAND --help                                       (each command's options and examples)\n"
         "Results go to stdout, logs to stderr (-v more, -q errors only); errors are one line 'konnx: error: ...'.\n"
         "Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 missing input, 69 unsupported,\n"
@@ -126,6 +135,8 @@ int main(int argc, char** argv) {
     commands[bench] = setup_bench(*bench);
     CLI::App* inspect = app.add_subcommand("inspect", "Show a model's inputs, outputs, opsets, ops and parameters");
     commands[inspect] = setup_inspect(*inspect);
+    CLI::App* serve = app.add_subcommand("serve", "Serve models over the KServe v2 protocol (HTTP and gRPC)");
+    commands[serve] = setup_serve(*serve);
 
     try {
         app.parse(argc, argv);

@@ -126,8 +126,8 @@ CommandRunner setup_run(CLI::App& app) {
                    "input's type asks (a bare FILE feeds the input its .pb names, else the next one; repeatable)")
         ->allow_extra_args(false);
     app.add_option("-o,--output-dir", opt->output_dir, "Write each output as DIR/<name>.npy");
-    app.add_option("-x,--threads", opt->threads, "Intra-op threads (0 = physical cores)")->check(CLI::Range(0, 1024));
-    app.add_option("-O,--opt-level", opt->opt_level, "Optimization level 0-2")->check(CLI::Range(0, 2));
+    add_threads_option(app, opt->threads);
+    add_opt_level_option(app, opt->opt_level);
     app.add_option("--seed", opt->seed, "Seed for synthetic inputs");
     app.add_flag("--json", opt->json, "Print one JSON document on stdout");
     app.footer(
