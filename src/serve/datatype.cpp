@@ -51,7 +51,7 @@ int64_t checked_element_count(const std::vector<int64_t>& shape, int64_t max_ele
         check_request(d >= 0, what, ": shape ", shape_str(shape), " has a negative dimension");
         if (d == 0) return 0;
         check_request(count <= max_elements / d, what, ": shape ", shape_str(shape), " holds more than ", max_elements,
-                      " elements (the request size limit)");
+                      " elements");
         count *= d;
     }
     return count;

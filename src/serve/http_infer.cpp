@@ -98,7 +98,7 @@ void fill_integers(Tensor& t, const std::vector<const json*>& items, const std::
 
 Tensor tensor_from_json(DType dtype, const Shape& shape, int64_t count, const json& data, const std::string& what) {
     std::vector<const json*> items;
-    items.reserve(static_cast<std::size_t>(count));
+    items.reserve(static_cast<std::size_t>(std::min<int64_t>(count, 1 << 20)));
     flatten(data, items, 0, static_cast<std::size_t>(count), what);
     check_request(static_cast<int64_t>(items.size()) == count, what, ": 'data' has ", items.size(),
                   " elements, its shape ", shape_str(shape), " needs ", count);
@@ -212,9 +212,9 @@ InferRequest decode_http_infer(std::string_view body, std::optional<std::size_t>
             check_request(d.is_number_integer(), what, ": 'shape' must hold integers, got ", shape_json->dump());
             shape.push_back(d.get<int64_t>());
         }
-        // Each JSON element takes at least a byte, each binary one its size: no shape can ask for more than the
-        // body holds, so this bound stops huge allocations before any happen.
-        const int64_t count = checked_element_count(shape, static_cast<int64_t>(body.size()) + 1, what);
+        // Nothing is allocated from the shape alone: JSON data is counted against it first, binary data's size
+        // compared with it, so the count only needs to be free of overflow here.
+        const int64_t count = checked_element_count(shape, std::numeric_limits<int64_t>::max() / 16, what);
         const json* params = member(in, "parameters");
         check_request(!params || params->is_object(), what, ": 'parameters' must be an object");
         reject_shared_memory(params, what);

@@ -125,8 +125,7 @@ void infer(ServerContext& ctx, std::shared_ptr<const ModelVersion> model, HttpRe
     request.model_name = model->name();
     request.model_version = model->version();
     ResponseSpec spec{request.id, request.outputs, request.binary_outputs};
-    auto in_flight = std::make_shared<InFlight>(ctx);
-    model->infer(std::move(request), [model, spec = std::move(spec), respond, in_flight](InferResult&& result) {
+    model->infer(std::move(request), [model, spec = std::move(spec), respond](InferResult&& result) {
         HttpReply reply;
         if (result.code == Code::kOk) {
             HttpBody body = encode_http_infer(*model, spec, result);
@@ -147,8 +146,7 @@ void infer(ServerContext& ctx, std::shared_ptr<const ModelVersion> model, HttpRe
 void repository_action(ServerContext& ctx, const std::string& name, bool load, HttpRespond respond) {
     check_request(ctx.repository.is_folder(), "the repository extension needs a repository folder; this server ",
                   "serves a single model file");
-    auto in_flight = std::make_shared<InFlight>(ctx);
-    ctx.run_detached([&ctx, name, load, respond, in_flight] {
+    ctx.run_detached([&ctx, name, load, respond] {
         try {
             load ? ctx.repository.load(name) : ctx.repository.unload(name);
             HttpReply reply = json_reply(json::object());

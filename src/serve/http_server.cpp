@@ -2,6 +2,7 @@
 #include "serve/http_server.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -26,6 +27,8 @@ struct HttpServer::Impl {
     std::vector<std::thread> threads;
     int thread_count;
     std::atomic<int> connections{0};
+    // Keeps run() going while no socket operation is pending: an answer may still be posted by a model's worker.
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
 
     Impl(ServerContext& c, int n) : ctx(c), ioc(n), acceptor(ioc), thread_count(n) {}
     void accept();
@@ -50,24 +53,37 @@ public:
 private:
     ServerContext& ctx() { return server_.ctx; }
 
+    /// Waits (up to the idle timeout) for the next request's first bytes; from then on the request has the read
+    /// timeout to arrive whole, so a client trickling its headers cannot hold the connection for long.
     void read_header() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(ctx().limits.max_header_bytes));
         parser_->body_limit(ctx().limits.max_request_bytes);
-        stream_.expires_after(std::chrono::seconds(ctx().limits.idle_timeout_s));
+        if (buffer_.size() > 0) return read_rest_of_header();  // a pipelined request is already here
+        arm(ctx().limits.idle_timeout_s);
+        stream_.async_read_some(buffer_.prepare(4096),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->read_failed(ec, "request headers");
+                                    self->buffer_.commit(n);
+                                    self->read_rest_of_header();
+                                });
+    }
+
+    void read_rest_of_header() {
+        started_ = Clock::now();
+        arm(ctx().limits.read_timeout_s);
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Connection::on_header, shared_from_this()));
     }
 
     void on_header(beast::error_code ec, std::size_t) {
-        started_ = Clock::now();
         if (ec) return read_failed(ec, "request headers");
         auto& req = parser_->get();
         request_bytes_ = 0;
         if (const auto length = parser_->content_length(); length && *length > ctx().limits.max_request_bytes)
             return reject(413, cat("the request body is ", *length, " bytes, more than the server's limit of ",
                                    ctx().limits.max_request_bytes, " bytes (--max-request-bytes)"));
-        stream_.expires_after(std::chrono::seconds(ctx().limits.read_timeout_s));
+        // The body shares the headers' deadline: the whole request arrives within the read timeout.
         if (beast::iequals(req[http::field::expect], "100-continue")) {
             continue_.emplace(http::status::continue_, req.version());
             return http::async_write(stream_, *continue_,
@@ -99,19 +115,36 @@ private:
         if (auto it = message.find(http::field::content_encoding); it != message.end())
             request.content_encoding = std::string(it->value());
         request.body = std::move(message.body());
-        stream_.expires_never();  // inference may take long; the write gets its own deadline
+        deadline_.cancel();  // inference may take long; the write gets its own deadline
         auto self = shared_from_this();
+        in_flight_.emplace(ctx());  // until the answer is written: the drain waits for it
         handle_http(ctx(), std::move(request), [self, executor = stream_.get_executor()](HttpReply&& reply) {
             net::post(executor, [self, reply = std::move(reply)]() mutable { self->send(std::move(reply)); });
         });
     }
 
+    /// The read deadline: tcp_stream's own expiry would close the socket, leaving no way to answer 408, so a
+    /// timer of ours cancels the read instead.
+    void arm(int seconds) {
+        timed_out_ = false;
+        deadline_.expires_after(std::chrono::seconds(seconds));
+        deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self) return;
+            self->timed_out_ = true;
+            beast::error_code ignored;
+            self->stream_.socket().cancel(ignored);
+        });
+    }
+
     /// A request that could not be read: answer when the client can still hear it, then close.
     void read_failed(beast::error_code ec, const char* what) {
+        deadline_.cancel();
+        if (ec == net::error::operation_aborted && timed_out_) ec = beast::error::timeout;
         if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
             ec == net::error::operation_aborted)
             return close();
-        const bool started = parser_ && parser_->got_some();
+        const bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
         if (ec == beast::error::timeout) {
             if (!started) return close();  // an idle keep-alive connection
             return reject(
@@ -175,6 +208,7 @@ private:
         record_.duration_ms = ms_since(started_);
         ctx().access_log.write(record_);
         ctx().metrics.count_request("http", endpoint_of(record_.path), record_.status);
+        in_flight_.reset();
         if (ec || close_after) return close();
         read_header();
     }
@@ -205,6 +239,9 @@ private:
     HttpServer::Impl& server_;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
+    net::steady_timer deadline_{stream_.get_executor()};
+    bool timed_out_ = false;
+    std::optional<InFlight> in_flight_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::empty_body>> continue_;
     std::string remote_, method_, target_;
@@ -255,6 +292,7 @@ uint16_t HttpServer::port() const {
 }
 
 void HttpServer::start() {
+    impl_->work.emplace(impl_->ioc.get_executor());
     impl_->accept();
     for (int i = 0; i < impl_->thread_count; ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });
@@ -269,6 +307,7 @@ void HttpServer::stop_accepting() {
 
 void HttpServer::stop() {
     if (!impl_) return;
+    impl_->work.reset();
     impl_->ioc.stop();
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();

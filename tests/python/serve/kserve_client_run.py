@@ -18,7 +18,13 @@ from pathlib import Path
 import grpc
 import httpx
 import numpy as np
-from kserve import InferenceGRPCClient, InferenceRESTClient, InferInput, InferRequest, RESTConfig
+from kserve import (
+    InferenceGRPCClient,
+    InferenceRESTClient,
+    InferInput,
+    InferRequest,
+    RESTConfig,
+)
 
 DATATYPES = {np.float32: "FP32", np.int64: "INT64", np.bool_: "BOOL"}
 
@@ -55,7 +61,11 @@ async def main(http_url: str, grpc_address: str, inputs: Path, out: Path) -> Non
             facts[f"rest_id_{model}"] = response.id
             save(out, f"rest{'_binary' if binary else '_json'}_{model}", response)
     try:
-        await rest.infer(http_url, request("fashion", {"rescaling_input": data["x"]}, True), model_name="fashion")
+        await rest.infer(
+            http_url,
+            request("fashion", {"rescaling_input": data["x"]}, True),
+            model_name="fashion",
+        )
     except httpx.HTTPStatusError as e:
         facts["rest_bad_input"] = [e.response.status_code, str(e)]
     await rest.close()

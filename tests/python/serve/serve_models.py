@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import onnx
 import onnxruntime as ort
+
+import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = [helper.make_opsetid("", 13)]
@@ -70,7 +71,10 @@ def fixed_model(path: Path) -> Path:
     """Fixed shapes, no batch dimension: out = relu(a) * 2, [2, 3] float."""
     two = numpy_helper.from_array(np.array(2.0, np.float32), "two")
     graph = helper.make_graph(
-        [helper.make_node("Relu", ["a"], ["r"]), helper.make_node("Mul", ["r", "two"], ["out"])],
+        [
+            helper.make_node("Relu", ["a"], ["r"]),
+            helper.make_node("Mul", ["r", "two"], ["out"]),
+        ],
         "fixed",
         [helper.make_tensor_value_info("a", TensorProto.FLOAT, [2, 3])],
         [helper.make_tensor_value_info("out", TensorProto.FLOAT, [2, 3])],
@@ -155,7 +159,10 @@ def build_repository(root: Path, repo_root: Path, konnx: Path) -> dict[str, Path
     (repo / "fashion/1").mkdir(parents=True)
     shutil.copy(keras, repo / "fashion/1/model.h5")
     files["fashion"] = root / "fashion.onnx"
-    subprocess.run([str(konnx), "convert", str(keras), "-o", str(files["fashion"]), "-q"], check=True)
+    subprocess.run(
+        [str(konnx), "convert", str(keras), "-o", str(files["fashion"]), "-q"],
+        check=True,
+    )
     for name, text in CONFIGS.items():
         (repo / name / "config.pbtxt").write_text(text)
     files["repo"] = repo
@@ -216,9 +223,22 @@ class Server:
 def start_server(konnx: Path, model: Path, log_dir: Path, *args: str, timeout: float = 120) -> Server:
     """Starts `konnx serve MODEL --json` on free ports and waits for its ready line."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    stderr = open(log_dir / "stderr.txt", "w")
-    cmd = [str(konnx), "serve", str(model), "--http-port", "0", "--grpc-port", "0", "--address", "127.0.0.1",
-           "--json", "--access-log", str(log_dir / "access.jsonl"), *args]
+    stderr = open(log_dir / "stderr.txt", "w")  # the server writes it while it runs
+    cmd = [
+        str(konnx),
+        "serve",
+        str(model),
+        "--http-port",
+        "0",
+        "--grpc-port",
+        "0",
+        "--address",
+        "127.0.0.1",
+        "--json",
+        "--access-log",
+        str(log_dir / "access.jsonl"),
+        *args,
+    ]
     env = dict(os.environ, OMP_WAIT_POLICY="passive")  # the test machine's cores are shared
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
     deadline = time.monotonic() + timeout

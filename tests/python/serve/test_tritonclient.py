@@ -24,7 +24,12 @@ def client(server: Server, protocol: str):
 
 def make_inputs(protocol: str, feeds: dict[str, np.ndarray], binary: bool = True) -> list:
     module = thttp if protocol == "http" else tgrpc
-    datatypes = {np.float32: "FP32", np.int64: "INT64", np.bool_: "BOOL", np.float16: "FP16"}
+    datatypes = {
+        np.float32: "FP32",
+        np.int64: "INT64",
+        np.bool_: "BOOL",
+        np.float16: "FP16",
+    }
     inputs = []
     for name, value in feeds.items():
         i = module.InferInput(name, list(value.shape), datatypes[value.dtype.type])
@@ -40,7 +45,12 @@ def assert_outputs_equal(result, expected: dict[str, np.ndarray]) -> None:
     for name, want in expected.items():
         got = result.as_numpy(name)
         assert got is not None, f"output {name} missing"
-        assert got.dtype == want.dtype and got.shape == want.shape, (name, got.dtype, got.shape, want.shape)
+        assert got.dtype == want.dtype and got.shape == want.shape, (
+            name,
+            got.dtype,
+            got.shape,
+            want.shape,
+        )
         if want.dtype.kind == "f":
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=name)
         else:
@@ -64,7 +74,11 @@ def test_model_metadata(server: Server, protocol: str) -> None:
     meta = c.get_model_metadata("mixed", as_json=True) if protocol == "grpc" else c.get_model_metadata("mixed")
     assert meta["name"] == "mixed" and meta["versions"] == ["2", "1"]
     inputs = {t["name"]: (t["datatype"], [int(d) for d in t["shape"]]) for t in meta["inputs"]}
-    assert inputs == {"x": ("FP32", [-1, 4]), "ids": ("INT64", [-1, 3]), "flag": ("BOOL", [-1])}
+    assert inputs == {
+        "x": ("FP32", [-1, 4]),
+        "ids": ("INT64", [-1, 3]),
+        "flag": ("BOOL", [-1]),
+    }
     outputs = {t["name"]: t["datatype"] for t in meta["outputs"]}
     assert outputs == {"y": "FP32", "s": "INT64", "n": "BOOL", "h": "FP16"}
 
@@ -72,7 +86,11 @@ def test_model_metadata(server: Server, protocol: str) -> None:
 def test_model_config_is_tritons_form(server: Server) -> None:
     config = client(server, "http").get_model_config("mixed")
     assert config["max_batch_size"] == 4 and config["instance_group"][0]["count"] == 2
-    assert {i["name"]: i["dims"] for i in config["input"]} == {"x": [4], "ids": [3], "flag": []}
+    assert {i["name"]: i["dims"] for i in config["input"]} == {
+        "x": [4],
+        "ids": [3],
+        "flag": [],
+    }
     assert "dynamic_batching" in config
     assert client(server, "http").get_model_config("fixed")["max_batch_size"] == 0
 
@@ -99,7 +117,9 @@ def test_versions_and_datatypes_match_onnxruntime(
 
 @pytest.mark.parametrize("binary_in", [True, False])
 @pytest.mark.parametrize("binary_out", [True, False])
-def test_http_json_and_binary_tensors(server: Server, models: dict[str, Path], binary_in: bool, binary_out: bool) -> None:
+def test_http_json_and_binary_tensors(
+    server: Server, models: dict[str, Path], binary_in: bool, binary_out: bool
+) -> None:
     feeds = mixed_inputs(2, seed=5)
     outputs = [thttp.InferRequestedOutput(n, binary_data=binary_out) for n in ["y", "s", "n"]]
     result = client(server, "http").infer("mixed", make_inputs("http", feeds, binary=binary_in), outputs=outputs)
@@ -110,7 +130,9 @@ def test_http_json_and_binary_tensors(server: Server, models: dict[str, Path], b
 
 def test_requested_output_subset_grpc(server: Server, models: dict[str, Path]) -> None:
     feeds = mixed_inputs(2, seed=6)
-    result = client(server, "grpc").infer("mixed", make_inputs("grpc", feeds), outputs=[tgrpc.InferRequestedOutput("s")])
+    result = client(server, "grpc").infer(
+        "mixed", make_inputs("grpc", feeds), outputs=[tgrpc.InferRequestedOutput("s")]
+    )
     assert result.as_numpy("y") is None
     np.testing.assert_array_equal(result.as_numpy("s"), ort_outputs(models["mixed/2"], feeds)["s"])
 
@@ -119,7 +141,8 @@ def test_requested_output_subset_grpc(server: Server, models: dict[str, Path]) -
 def test_fixed_shape_model(server: Server, models: dict[str, Path], protocol: str) -> None:
     a = np.array([[-1, 2, -3], [4, -5, 6]], np.float32)
     result = client(server, protocol).infer("fixed", make_inputs(protocol, {"a": a}), request_id="req-7")
-    assert result.get_response(as_json=True)["id"] == "req-7" if protocol == "grpc" else result.get_response()["id"]
+    response = result.get_response(as_json=True) if protocol == "grpc" else result.get_response()
+    assert response["id"] == "req-7"
     assert_outputs_equal(result, ort_outputs(models["fixed"], {"a": a}))
 
 
@@ -139,27 +162,59 @@ def test_errors_name_the_problem(server: Server, protocol: str) -> None:
     x = fashion_input(1)
     bad = "400" if http else "StatusCode.INVALID_ARGUMENT"
     missing = "404" if http else "StatusCode.NOT_FOUND"
-    expect_error(protocol, lambda: c.infer("nosuch", make_inputs(protocol, {"rescaling_input": x})), missing, "nosuch")
+    expect_error(
+        protocol,
+        lambda: c.infer("nosuch", make_inputs(protocol, {"rescaling_input": x})),
+        missing,
+        "nosuch",
+    )
     expect_error(
         protocol,
         lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x}), model_version="9"),
         missing,
         "version '9'",
     )
-    expect_error(protocol, lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x.astype(np.float16)})),
-                 bad, "FP16", "FP32")
-    expect_error(protocol, lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x[:, :27]})), bad,
-                 "[1,27,28,1]", "[-1,28,28,1]")
-    expect_error(protocol, lambda: c.infer("fashion", make_inputs(protocol, {"wrong": x})), bad, "no input 'wrong'")
-    expect_error(protocol, lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": fashion_input(9)})),
-                 bad, "batch of 9", "1..8")
-    expect_error(protocol, lambda: c.infer("mixed", make_inputs(protocol, {"x": mixed_inputs(1)["x"]})), bad,
-                 "input 'ids' is missing")
+    expect_error(
+        protocol,
+        lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x.astype(np.float16)})),
+        bad,
+        "FP16",
+        "FP32",
+    )
+    expect_error(
+        protocol,
+        lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x[:, :27]})),
+        bad,
+        "[1,27,28,1]",
+        "[-1,28,28,1]",
+    )
+    expect_error(
+        protocol,
+        lambda: c.infer("fashion", make_inputs(protocol, {"wrong": x})),
+        bad,
+        "no input 'wrong'",
+    )
+    expect_error(
+        protocol,
+        lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": fashion_input(9)})),
+        bad,
+        "batch of 9",
+        "1..8",
+    )
+    expect_error(
+        protocol,
+        lambda: c.infer("mixed", make_inputs(protocol, {"x": mixed_inputs(1)["x"]})),
+        bad,
+        "input 'ids' is missing",
+    )
     module = thttp if http else tgrpc
     expect_error(
         protocol,
-        lambda: c.infer("fashion", make_inputs(protocol, {"rescaling_input": x}),
-                        outputs=[module.InferRequestedOutput("nope")]),
+        lambda: c.infer(
+            "fashion",
+            make_inputs(protocol, {"rescaling_input": x}),
+            outputs=[module.InferRequestedOutput("nope")],
+        ),
         bad,
         "no output 'nope'",
     )
@@ -176,13 +231,23 @@ def test_repository_index_unload_and_load(server: Server, models: dict[str, Path
     assert index[("fashion", "1")] == "READY" and index[("mixed", "1")] == "READY" and index[("mixed", "2")] == "READY"
     http.unload_model("fixed")
     assert not http.is_model_ready("fixed") and not grpc.is_model_ready("fixed")
-    assert http.is_server_ready()  # as Triton: an unloaded model does not make the server unready
-    index = {m["name"]: m for m in http.get_model_repository_index()}
-    assert index["fixed"]["state"] == "UNAVAILABLE" and index["fixed"]["reason"] == "unloaded"
+    # as Triton: an unloaded model does not make the server unready
+    assert http.is_server_ready()
+    by_name = {m["name"]: m for m in http.get_model_repository_index()}
+    assert by_name["fixed"]["state"] == "UNAVAILABLE"
+    assert by_name["fixed"]["reason"] == "unloaded"
     a = np.ones((2, 3), np.float32)
-    expect_error("http", lambda: http.infer("fixed", make_inputs("http", {"a": a})), "503", "not ready")
+    expect_error(
+        "http",
+        lambda: http.infer("fixed", make_inputs("http", {"a": a})),
+        "503",
+        "not ready",
+    )
     http.load_model("fixed")
     assert http.is_model_ready("fixed") and http.is_server_ready()
-    assert_outputs_equal(http.infer("fixed", make_inputs("http", {"a": a})), ort_outputs(models["fixed"], {"a": a}))
+    assert_outputs_equal(
+        http.infer("fixed", make_inputs("http", {"a": a})),
+        ort_outputs(models["fixed"], {"a": a}),
+    )
     expect_error("http", lambda: http.load_model(".."), "400", "not a model name")
     expect_error("http", lambda: http.unload_model("nosuch"), "404", "nosuch")
