@@ -25,7 +25,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_abs(OpRegistry& registry) {
-    registry.add({.name = "Abs", .since_version = 6, .infer = infer_unary<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Abs",
+                  .since_version = 6,
+                  .infer = infer_unary<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

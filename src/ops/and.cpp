@@ -12,7 +12,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_and(OpRegistry& registry) {
-    registry.add({.name = "And", .since_version = 1, .infer = infer_binary_same<TypeList<bool>>, .make_kernel = make});
+    registry.add({.name = "And",
+                  .since_version = 1,
+                  .infer = infer_binary_same<TypeList<bool>>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

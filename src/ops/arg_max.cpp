@@ -5,8 +5,11 @@
 namespace konnx::ops {
 
 void register_arg_max(OpRegistry& registry) {
-    registry.add(
-        {.name = "ArgMax", .since_version = 1, .infer = infer_arg_reduce, .make_kernel = make_arg_reduce<true>});
+    registry.add({.name = "ArgMax",
+                  .since_version = 1,
+                  .infer = infer_arg_reduce,
+                  .make_kernel = make_arg_reduce<true>,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

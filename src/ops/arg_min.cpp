@@ -5,8 +5,11 @@
 namespace konnx::ops {
 
 void register_arg_min(OpRegistry& registry) {
-    registry.add(
-        {.name = "ArgMin", .since_version = 1, .infer = infer_arg_reduce, .make_kernel = make_arg_reduce<false>});
+    registry.add({.name = "ArgMin",
+                  .since_version = 1,
+                  .infer = infer_arg_reduce,
+                  .make_kernel = make_arg_reduce<false>,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -52,7 +52,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_average_pool(OpRegistry& registry) {
-    registry.add({.name = "AveragePool", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "AveragePool", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -131,7 +131,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_batch_normalization(OpRegistry& registry) {
-    registry.add({.name = "BatchNormalization", .since_version = 6, .infer = infer, .make_kernel = make});
+    registry.add({.name = "BatchNormalization",
+                  .since_version = 6,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -19,7 +19,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) { return make_cast_kernel(); }
 }  // namespace
 
 void register_cast(OpRegistry& registry) {
-    registry.add({.name = "Cast", .since_version = 6, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Cast", .since_version = 6, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -17,7 +17,8 @@ std::unique_ptr<Kernel> make(const KernelInit&) { return make_cast_kernel(); }
 }  // namespace
 
 void register_cast_like(OpRegistry& registry) {
-    registry.add({.name = "CastLike", .since_version = 15, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "CastLike", .since_version = 15, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -27,7 +27,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_celu(OpRegistry& registry) {
-    registry.add({.name = "Celu", .since_version = 12, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Celu", .since_version = 12, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -59,8 +59,9 @@ std::unique_ptr<Kernel> make_v11(const KernelInit&) {
 }  // namespace
 
 void register_clip(OpRegistry& registry) {
-    registry.add({.name = "Clip", .since_version = 6, .infer = infer, .make_kernel = make_v6});
-    registry.add({.name = "Clip", .since_version = 11, .infer = infer, .make_kernel = make_v11});
+    registry.add({.name = "Clip", .since_version = 6, .infer = infer, .make_kernel = make_v6, .cost = streaming_cost});
+    registry.add(
+        {.name = "Clip", .since_version = 11, .infer = infer, .make_kernel = make_v11, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -57,7 +57,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_concat(OpRegistry& registry) {
-    registry.add({.name = "Concat", .since_version = 4, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Concat", .since_version = 4, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -62,7 +62,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_conv(OpRegistry& registry) {
-    registry.add({.name = "Conv", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Conv",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = conv_cost,
+                  .packed_float_inputs = 1u << 1});
 }
 
 }  // namespace konnx::ops

@@ -2,6 +2,7 @@
 // ConvInteger (ONNX opset 10): int32 convolution of uint8/int8 x and w with their zero points subtracted:
 //   y = conv(x - x_zero_point, w - w_zero_point), same attributes as Conv (no bias).
 // x_zero_point is a scalar; w_zero_point is a scalar or per output channel [M].
+#include "ops/support/conv_shape.hpp"
 #include "ops/support/quant.hpp"
 
 namespace konnx::ops {
@@ -29,7 +30,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_conv_integer(OpRegistry& registry) {
-    registry.add({.name = "ConvInteger", .since_version = 10, .infer = infer, .make_kernel = make});
+    registry.add({.name = "ConvInteger", .since_version = 10, .infer = infer, .make_kernel = make, .cost = conv_cost});
 }
 
 }  // namespace konnx::ops

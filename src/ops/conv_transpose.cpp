@@ -145,7 +145,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_conv_transpose(OpRegistry& registry) {
-    registry.add({.name = "ConvTranspose", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "ConvTranspose",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = conv_transpose_cost,
+                  .packed_float_inputs = 1u << 1});
 }
 
 }  // namespace konnx::ops

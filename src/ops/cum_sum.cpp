@@ -53,7 +53,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_cum_sum(OpRegistry& registry) {
-    registry.add({.name = "CumSum", .since_version = 11, .infer = infer, .make_kernel = make});
+    registry.add({.name = "CumSum", .since_version = 11, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

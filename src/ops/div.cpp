@@ -25,8 +25,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_div(OpRegistry& registry) {
-    registry.add(
-        {.name = "Div", .since_version = 1, .infer = infer_binary_same<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Div",
+                  .since_version = 1,
+                  .infer = infer_binary_same<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

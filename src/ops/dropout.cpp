@@ -51,7 +51,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_dropout(OpRegistry& registry) {
-    registry.add({.name = "Dropout", .since_version = 7, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Dropout", .since_version = 7, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

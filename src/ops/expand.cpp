@@ -29,7 +29,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_expand(OpRegistry& registry) {
-    registry.add({.name = "Expand", .since_version = 8, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Expand", .since_version = 8, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -23,7 +23,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_flatten(OpRegistry& registry) {
-    registry.add({.name = "Flatten", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Flatten", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

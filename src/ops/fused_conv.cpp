@@ -201,7 +201,9 @@ void register_fused_conv(OpRegistry& registry) {
                   .domain = graph::kInternalDomain,
                   .since_version = 1,
                   .infer = infer,
-                  .make_kernel = make});
+                  .make_kernel = make,
+                  .cost = conv_cost,
+                  .packed_float_inputs = 1u << 1});
 }
 
 }  // namespace konnx::ops

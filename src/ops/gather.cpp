@@ -69,7 +69,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_gather(OpRegistry& registry) {
-    registry.add({.name = "Gather", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Gather", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

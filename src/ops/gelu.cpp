@@ -41,7 +41,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_gelu(OpRegistry& registry) {
-    registry.add({.name = "Gelu", .since_version = 20, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Gelu", .since_version = 20, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

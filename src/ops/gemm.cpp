@@ -13,6 +13,7 @@
 #include "kernels/dense.hpp"
 #include "kernels/onednn/matmul.hpp"
 #include "ops/support/elementwise.hpp"
+#include "ops/support/matmul.hpp"
 
 namespace konnx::ops {
 namespace {
@@ -175,7 +176,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_gemm(OpRegistry& registry) {
-    registry.add({.name = "Gemm", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Gemm",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = [](const KernelInit& init) { return matmul_cost(init, init.attr_int("transA", 0) != 0); },
+                  .packed_float_inputs = 1u << 1});
 }
 
 }  // namespace konnx::ops

@@ -22,7 +22,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_global_average_pool(OpRegistry& registry) {
-    registry.add({.name = "GlobalAveragePool", .since_version = 1, .infer = infer_global_pool, .make_kernel = make});
+    registry.add({.name = "GlobalAveragePool",
+                  .since_version = 1,
+                  .infer = infer_global_pool,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -24,7 +24,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_global_max_pool(OpRegistry& registry) {
-    registry.add({.name = "GlobalMaxPool", .since_version = 1, .infer = infer_global_pool, .make_kernel = make});
+    registry.add({.name = "GlobalMaxPool",
+                  .since_version = 1,
+                  .infer = infer_global_pool,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -13,8 +13,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_greater(OpRegistry& registry) {
-    registry.add(
-        {.name = "Greater", .since_version = 1, .infer = infer_compare<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Greater",
+                  .since_version = 1,
+                  .infer = infer_compare<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

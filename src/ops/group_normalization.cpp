@@ -79,8 +79,16 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_group_normalization(OpRegistry& registry) {
-    registry.add({.name = "GroupNormalization", .since_version = 18, .infer = infer, .make_kernel = make});
-    registry.add({.name = "GroupNormalization", .since_version = 21, .infer = infer, .make_kernel = make});
+    registry.add({.name = "GroupNormalization",
+                  .since_version = 18,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
+    registry.add({.name = "GroupNormalization",
+                  .since_version = 21,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

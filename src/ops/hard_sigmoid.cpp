@@ -21,8 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_hard_sigmoid(OpRegistry& registry) {
-    registry.add(
-        {.name = "HardSigmoid", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "HardSigmoid",
+                  .since_version = 6,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -20,7 +20,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_hard_swish(OpRegistry& registry) {
-    registry.add({.name = "HardSwish", .since_version = 14, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "HardSwish",
+                  .since_version = 14,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -22,7 +22,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_identity(OpRegistry& registry) {
-    registry.add({.name = "Identity", .since_version = 1, .infer = infer_same_as_input, .make_kernel = make});
+    registry.add({.name = "Identity",
+                  .since_version = 1,
+                  .infer = infer_same_as_input,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -54,7 +54,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_instance_normalization(OpRegistry& registry) {
-    registry.add({.name = "InstanceNormalization", .since_version = 6, .infer = infer, .make_kernel = make});
+    registry.add({.name = "InstanceNormalization",
+                  .since_version = 6,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

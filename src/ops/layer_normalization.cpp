@@ -103,7 +103,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_layer_normalization(OpRegistry& registry) {
-    registry.add({.name = "LayerNormalization", .since_version = 17, .infer = infer, .make_kernel = make});
+    registry.add({.name = "LayerNormalization",
+                  .since_version = 17,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

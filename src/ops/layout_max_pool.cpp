@@ -69,7 +69,8 @@ void register_layout_max_pool(OpRegistry& registry) {
                   .domain = graph::kInternalDomain,
                   .since_version = 1,
                   .infer = infer,
-                  .make_kernel = make});
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

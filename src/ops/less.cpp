@@ -13,7 +13,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_less(OpRegistry& registry) {
-    registry.add({.name = "Less", .since_version = 1, .infer = infer_compare<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Less",
+                  .since_version = 1,
+                  .infer = infer_compare<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

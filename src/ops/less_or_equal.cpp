@@ -13,8 +13,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_less_or_equal(OpRegistry& registry) {
-    registry.add(
-        {.name = "LessOrEqual", .since_version = 12, .infer = infer_compare<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "LessOrEqual",
+                  .since_version = 12,
+                  .infer = infer_compare<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -15,7 +15,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_log(OpRegistry& registry) {
-    registry.add({.name = "Log", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Log",
+                  .since_version = 6,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

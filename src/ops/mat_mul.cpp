@@ -61,7 +61,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_mat_mul(OpRegistry& registry) {
-    registry.add({.name = "MatMul", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "MatMul",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = [](const KernelInit& init) { return matmul_cost(init); },
+                  .packed_float_inputs = 1u << 1});
 }
 
 }  // namespace konnx::ops

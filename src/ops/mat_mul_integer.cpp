@@ -31,7 +31,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_mat_mul_integer(OpRegistry& registry) {
-    registry.add({.name = "MatMulInteger", .since_version = 10, .infer = infer, .make_kernel = make});
+    registry.add({.name = "MatMulInteger",
+                  .since_version = 10,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = [](const KernelInit& init) { return matmul_cost(init); }});
 }
 
 }  // namespace konnx::ops

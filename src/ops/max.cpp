@@ -21,8 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_max(OpRegistry& registry) {
-    registry.add(
-        {.name = "Max", .since_version = 6, .infer = infer_variadic_of<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Max",
+                  .since_version = 6,
+                  .infer = infer_variadic_of<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

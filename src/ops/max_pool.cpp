@@ -64,7 +64,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_max_pool(OpRegistry& registry) {
-    registry.add({.name = "MaxPool", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "MaxPool", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -21,7 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_mean(OpRegistry& registry) {
-    registry.add({.name = "Mean", .since_version = 6, .infer = infer_variadic_of<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Mean",
+                  .since_version = 6,
+                  .infer = infer_variadic_of<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

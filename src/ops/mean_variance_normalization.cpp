@@ -69,7 +69,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_mean_variance_normalization(OpRegistry& registry) {
-    registry.add({.name = "MeanVarianceNormalization", .since_version = 9, .infer = infer, .make_kernel = make});
+    registry.add({.name = "MeanVarianceNormalization",
+                  .since_version = 9,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -21,8 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_min(OpRegistry& registry) {
-    registry.add(
-        {.name = "Min", .since_version = 6, .infer = infer_variadic_of<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Min",
+                  .since_version = 6,
+                  .infer = infer_variadic_of<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

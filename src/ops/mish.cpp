@@ -21,7 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_mish(OpRegistry& registry) {
-    registry.add({.name = "Mish", .since_version = 18, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Mish",
+                  .since_version = 18,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -21,7 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_neg(OpRegistry& registry) {
-    registry.add({.name = "Neg", .since_version = 6, .infer = infer_unary<SignedTypes>, .make_kernel = make});
+    registry.add({.name = "Neg",
+                  .since_version = 6,
+                  .infer = infer_unary<SignedTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -12,7 +12,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_not(OpRegistry& registry) {
-    registry.add({.name = "Not", .since_version = 1, .infer = infer_unary<TypeList<bool>>, .make_kernel = make});
+    registry.add({.name = "Not",
+                  .since_version = 1,
+                  .infer = infer_unary<TypeList<bool>>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

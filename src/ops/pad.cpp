@@ -188,7 +188,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_pad(OpRegistry& registry) {
-    registry.add({.name = "Pad", .since_version = 2, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Pad", .since_version = 2, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

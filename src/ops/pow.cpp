@@ -79,7 +79,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_pow(OpRegistry& registry) {
-    registry.add({.name = "Pow", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Pow", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

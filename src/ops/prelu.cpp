@@ -58,7 +58,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_prelu(OpRegistry& registry) {
-    registry.add({.name = "PRelu", .since_version = 6, .infer = infer, .make_kernel = make});
+    registry.add({.name = "PRelu", .since_version = 6, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -20,7 +20,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_reciprocal(OpRegistry& registry) {
-    registry.add({.name = "Reciprocal", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Reciprocal",
+                  .since_version = 6,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -20,7 +20,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reduce_l2(OpRegistry& registry) {
-    registry.add({.name = "ReduceL2", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+    registry.add(
+        {.name = "ReduceL2", .since_version = 1, .infer = infer_reduce, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

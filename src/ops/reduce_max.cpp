@@ -27,7 +27,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reduce_max(OpRegistry& registry) {
-    registry.add({.name = "ReduceMax", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+    registry.add(
+        {.name = "ReduceMax", .since_version = 1, .infer = infer_reduce, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

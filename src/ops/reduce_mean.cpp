@@ -22,7 +22,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reduce_mean(OpRegistry& registry) {
-    registry.add({.name = "ReduceMean", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+    registry.add(
+        {.name = "ReduceMean", .since_version = 1, .infer = infer_reduce, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -20,7 +20,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reduce_prod(OpRegistry& registry) {
-    registry.add({.name = "ReduceProd", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+    registry.add(
+        {.name = "ReduceProd", .since_version = 1, .infer = infer_reduce, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

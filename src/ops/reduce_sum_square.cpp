@@ -20,7 +20,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reduce_sum_square(OpRegistry& registry) {
-    registry.add({.name = "ReduceSumSquare", .since_version = 1, .infer = infer_reduce, .make_kernel = make});
+    registry.add({.name = "ReduceSumSquare",
+                  .since_version = 1,
+                  .infer = infer_reduce,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -17,7 +17,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_relu(OpRegistry& registry) {
-    registry.add({.name = "Relu", .since_version = 6, .infer = infer_same_as_input, .make_kernel = make});
+    registry.add({.name = "Relu",
+                  .since_version = 6,
+                  .infer = infer_same_as_input,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

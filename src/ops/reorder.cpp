@@ -78,8 +78,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_reorder(OpRegistry& registry) {
-    registry.add(
-        {.name = "Reorder", .domain = graph::kInternalDomain, .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Reorder",
+                  .domain = graph::kInternalDomain,
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -47,7 +47,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_reshape(OpRegistry& registry) {
-    registry.add({.name = "Reshape", .since_version = 5, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Reshape", .since_version = 5, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -17,7 +17,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) { return make_resize_like(i
 }  // namespace
 
 void register_resize(OpRegistry& registry) {
-    registry.add({.name = "Resize", .since_version = 10, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Resize", .since_version = 10, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -17,7 +17,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_round(OpRegistry& registry) {
-    registry.add({.name = "Round", .since_version = 11, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Round",
+                  .since_version = 11,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -23,7 +23,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_selu(OpRegistry& registry) {
-    registry.add({.name = "Selu", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Selu",
+                  .since_version = 6,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

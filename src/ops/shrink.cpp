@@ -21,7 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_shrink(OpRegistry& registry) {
-    registry.add({.name = "Shrink", .since_version = 9, .infer = infer_unary<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Shrink",
+                  .since_version = 9,
+                  .infer = infer_unary<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

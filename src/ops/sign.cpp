@@ -21,7 +21,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_sign(OpRegistry& registry) {
-    registry.add({.name = "Sign", .since_version = 9, .infer = infer_unary<NumericHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Sign",
+                  .since_version = 9,
+                  .infer = infer_unary<NumericHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -84,7 +84,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_slice(OpRegistry& registry) {
-    registry.add({.name = "Slice", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Slice", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

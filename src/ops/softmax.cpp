@@ -27,7 +27,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_softmax(OpRegistry& registry) {
-    registry.add({.name = "Softmax", .since_version = 1, .infer = infer_softmax_like, .make_kernel = make});
+    registry.add({.name = "Softmax",
+                  .since_version = 1,
+                  .infer = infer_softmax_like,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

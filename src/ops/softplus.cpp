@@ -20,7 +20,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_softplus(OpRegistry& registry) {
-    registry.add({.name = "Softplus", .since_version = 1, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Softplus",
+                  .since_version = 1,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

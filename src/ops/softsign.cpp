@@ -20,7 +20,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_softsign(OpRegistry& registry) {
-    registry.add({.name = "Softsign", .since_version = 1, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Softsign",
+                  .since_version = 1,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

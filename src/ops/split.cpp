@@ -78,7 +78,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_split(OpRegistry& registry) {
-    registry.add({.name = "Split", .since_version = 2, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Split", .since_version = 2, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

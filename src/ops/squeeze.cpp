@@ -35,7 +35,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_squeeze(OpRegistry& registry) {
-    registry.add({.name = "Squeeze", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Squeeze", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

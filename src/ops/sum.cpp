@@ -14,7 +14,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_sum(OpRegistry& registry) {
-    registry.add({.name = "Sum", .since_version = 6, .infer = infer_variadic_of<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Sum",
+                  .since_version = 6,
+                  .infer = infer_variadic_of<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -37,7 +37,11 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_tanh(OpRegistry& registry) {
-    registry.add({.name = "Tanh", .since_version = 6, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "Tanh",
+                  .since_version = 6,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

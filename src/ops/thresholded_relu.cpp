@@ -19,8 +19,11 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_thresholded_relu(OpRegistry& registry) {
-    registry.add(
-        {.name = "ThresholdedRelu", .since_version = 10, .infer = infer_unary<FloatHalfTypes>, .make_kernel = make});
+    registry.add({.name = "ThresholdedRelu",
+                  .since_version = 10,
+                  .infer = infer_unary<FloatHalfTypes>,
+                  .make_kernel = make,
+                  .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -45,7 +45,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_tile(OpRegistry& registry) {
-    registry.add({.name = "Tile", .since_version = 6, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Tile", .since_version = 6, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -48,7 +48,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_transpose(OpRegistry& registry) {
-    registry.add({.name = "Transpose", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "Transpose", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

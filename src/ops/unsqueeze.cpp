@@ -32,7 +32,8 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_unsqueeze(OpRegistry& registry) {
-    registry.add({.name = "Unsqueeze", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "Unsqueeze", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -57,7 +57,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_where(OpRegistry& registry) {
-    registry.add({.name = "Where", .since_version = 9, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Where", .since_version = 9, .infer = infer, .make_kernel = make, .cost = streaming_cost});
 }
 
 }  // namespace konnx::ops

@@ -37,14 +37,6 @@ const Tensor& empty_tensor() {
     throw Error(e.code(), cat(node.describe(), ": ", what));
 }
 
-// Inputs that the optimized float kernels copy into their own (oneDNN-reordered) memory when constant;
-// they never read the original again.
-bool repacks_input(const graph::Node& node, std::size_t input, DType dtype) {
-    if (input != 1 || !node.domain.empty() || dtype != DType::kFloat32) return false;
-    return node.op_type == "Conv" || node.op_type == "ConvTranspose" || node.op_type == "MatMul" ||
-           node.op_type == "Gemm";
-}
-
 /// Refuses an allocation that would take the memory held for the model past its budget (checked before
 /// allocating, so a hostile shape is an error, never an out-of-memory).
 void check_budget(std::size_t& held, std::size_t more, int64_t budget, const char* what) {
@@ -161,6 +153,7 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         if (!op) fail(ErrorCode::kUnsupported, node.describe(), ": not implemented for opset ", opset);
         PlanStep step;
         step.node = &node;
+        step.op = op;
         in_facts.assign(node.inputs.size(), {});
         bool all_constant = true;
         for (std::size_t i = 0; i < node.inputs.size(); ++i) {
@@ -264,12 +257,12 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
     for (int id : plan->output_ids_)
         repacked_only[static_cast<std::size_t>(id)] = false;
     for (const auto& step : plan->steps_) {
-        const DType dtype =
-            step.inputs.empty() || step.inputs[0] < 0 ? DType::kUndefined : facts_of(step.inputs[0]).dtype;
         for (std::size_t i = 0; i < step.inputs.size(); ++i)
             if (const int id = step.inputs[i]; id >= 0) {
                 ++pending_uses[static_cast<std::size_t>(id)];
-                if (!repacks_input(*step.node, i, dtype)) repacked_only[static_cast<std::size_t>(id)] = false;
+                const bool packed =
+                    i < 32 && (step.op->packed_float_inputs >> i & 1u) != 0 && facts_of(id).dtype == DType::kFloat32;
+                if (!packed) repacked_only[static_cast<std::size_t>(id)] = false;
             }
     }
 
@@ -289,17 +282,16 @@ std::unique_ptr<Plan> Plan::build(const graph::Model& model, const std::vector<T
         PlanStep& step = plan->steps_[s];
         const graph::Node& node = *step.node;
         const int64_t opset = node_opset(model, node);
-        const ops::OpDef* op = registry.find(node.domain, node.op_type, opset);
         std::vector<ops::ValueFacts> kernel_in(node.inputs.size()), kernel_out(node.outputs.size());
         for (std::size_t i = 0; i < step.inputs.size(); ++i)
             if (step.inputs[i] >= 0) kernel_in[i] = facts[static_cast<std::size_t>(step.inputs[i])];
         for (std::size_t i = 0; i < step.outputs.size(); ++i)
             if (step.outputs[i] >= 0) kernel_out[i] = facts[static_cast<std::size_t>(step.outputs[i])];
-        step.threads = step_thread_count(node, kernel_in, kernel_out, session_threads);
+        ops::KernelInit kinit(node, opset, kernel_in, kernel_out, options.optimized_kernels);
+        step.threads = step_thread_count(*step.op, kinit, session_threads);
         const RestoreThreads restore{current_thread_count()};
         set_thread_count(step.threads);
-        ops::KernelInit kinit(node, opset, kernel_in, kernel_out, options.optimized_kernels);
-        step.kernel = op->make_kernel(kinit);
+        step.kernel = step.op->make_kernel(kinit);
         std::lock_guard lock(release_mutex);
         for (int id : step.inputs) {
             if (id < 0 || --pending_uses[static_cast<std::size_t>(id)] > 0) continue;

@@ -54,6 +54,7 @@ struct PlanValue {
 
 struct PlanStep {
     const graph::Node* node = nullptr;
+    const ops::OpDef* op = nullptr;  // the node's definition at the model's opset
     std::unique_ptr<ops::Kernel> kernel;
     std::vector<int> inputs;   // value ids, -1 = absent
     std::vector<int> outputs;  // value ids, -1 = absent

@@ -4,6 +4,25 @@
 #include <algorithm>
 
 namespace konnx::ops {
+namespace {
+
+// 2 x (W's multiply-adds per point) x the points of `points`; W = input 1.
+OpCost conv_like_cost(const KernelInit& init, const Shape& points) {
+    if (!init.has_input(1) || init.input_shape(1).size() < 3) return {};
+    return {2 * element_count(init.input_shape(1), 1) * element_count(points), 0};
+}
+
+}  // namespace
+
+OpCost conv_cost(const KernelInit& init) {
+    if (init.num_outputs() == 0) return {};
+    return conv_like_cost(init, init.output_shape(0));
+}
+
+OpCost conv_transpose_cost(const KernelInit& init) {
+    if (!init.has_input(0)) return {};
+    return conv_like_cost(init, init.input_shape(0));
+}
 
 std::vector<int64_t> checked_kernel(const NodeContext& ctx, const Shape& w) {
     const std::vector<int64_t> kernel(w.begin() + 2, w.end());

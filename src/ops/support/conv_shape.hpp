@@ -27,6 +27,11 @@ ConvShape conv_geometry(const NodeContext& ctx, std::size_t x_input, std::size_t
 /// oneDNN parameters for the convolution (plain layouts, no post-ops).
 kernels::onednn::ConvParams onednn_conv_params(const ConvShape& s, bool has_bias);
 
+/// Cost of Conv, FusedConv, ConvInteger, QLinearConv: two operations per multiply-add of W over Y.
+OpCost conv_cost(const KernelInit& init);
+/// Cost of ConvTranspose: W's multiply-adds over each element of X.
+OpCost conv_transpose_cost(const KernelInit& init);
+
 // Direct convolution: for each output element, sum over the group's input channels and the kernel window.
 template <class T>
 void conv_reference(const ConvShape& s, const T* x, const T* w, const T* b, T* y) {

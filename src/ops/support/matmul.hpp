@@ -23,6 +23,10 @@ struct MatMulShape {
 /// The geometry of inputs a_input @ b_input of `ctx`'s node; errors name the shapes.
 MatMulShape matmul_shape(const NodeContext& ctx, std::size_t a_input = 0, std::size_t b_input = 1);
 
+/// Cost of MatMul, Gemm and the integer matmuls: 2 M N K operations, or, when larger (a matrix-vector
+/// product: a batch-1 Dense layer), the elements of A, B and Y it streams. `transposed_a`: A is [K, M].
+OpCost matmul_cost(const KernelInit& init, bool transposed_a = false);
+
 /// y = a @ b on the padded shapes of `s`, rows in parallel; T is also the accumulator type.
 template <class T>
 void matmul_reference(const MatMulShape& s, const T* a, const T* b, T* y) {

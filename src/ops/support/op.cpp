@@ -83,6 +83,19 @@ void InferContext::set_output_value(std::size_t i, Tensor value) {
     output_values_[i] = std::move(value);
 }
 
+double element_count(const Shape& s, std::size_t from) {
+    double n = 1;
+    for (std::size_t d = from; d < s.size(); ++d)
+        n *= static_cast<double>(std::max<int64_t>(s[d], 0));
+    return n;
+}
+
+OpCost streaming_cost(const KernelInit& init) {
+    double elements = init.num_outputs() > 0 ? element_count(init.output_shape(0)) : 0;
+    if (init.has_input(0)) elements += element_count(init.input_shape(0));
+    return {0, elements};
+}
+
 void OpRegistry::add(const OpDef& def) {
     auto& list = defs_[std::string(def.domain) + "::" + std::string(def.name)];
     list.push_back(def);

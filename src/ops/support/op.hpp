@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -174,6 +175,23 @@ std::unique_ptr<Kernel> make_kernel(F fn) {
 using InferFn = void (*)(InferContext&);
 using KernelFactory = std::unique_ptr<Kernel> (*)(const KernelInit&);
 
+/// The work of one run of a node, for the planner's per-step thread count (runtime/step_threads.cpp):
+/// floating-point operations, and elements a memory-bound op reads and writes. Whichever bounds the
+/// op is what counts; the other may be 0.
+struct OpCost {
+    double flops = 0;
+    double elements = 0;
+};
+/// Estimates a node's cost from its input and output facts (shapes are final when it is called).
+using CostFn = OpCost (*)(const KernelInit&);
+
+/// Elements of `s` from dimension `from` on, as a double (for cost estimates; unknown dims count 0).
+double element_count(const Shape& s, std::size_t from = 0);
+
+/// Cost of an op that touches each element of input 0 and output 0 about once (elementwise maps,
+/// pools, copies): their element counts.
+OpCost streaming_cost(const KernelInit& init);
+
 struct OpDef {
     std::string_view name;
     std::string_view domain;  ///< "" = ai.onnx
@@ -181,6 +199,11 @@ struct OpDef {
     InferFn infer = nullptr;
     KernelFactory make_kernel = nullptr;
     bool foldable = true;  ///< pure function of its inputs: may run at plan time on constants
+    /// What one run costs (nullptr: unknown; the step then runs on the session's threads).
+    CostFn cost = nullptr;
+    /// Bit i set: when input i is a float32 constant, the optimized kernel copies it into its own packed
+    /// layout at load and never reads the original again (so the planner may release its mapped pages).
+    uint32_t packed_float_inputs = 0;
 };
 
 class OpRegistry {
