@@ -83,8 +83,8 @@ bool compute_half_in_float(Model& model) {
         for (auto& [key, a] : node.attributes)
             if (a.kind == Attribute::Kind::kTensor && is_half(a.t.dtype())) a.t = to_float_tensor(a.t);
         const Attribute* to = node.find_attr("to");
-        const bool rounding_cast = is_onnx_domain(node.domain) && node.op_type == "Cast" && to &&
-                                   is_half(static_cast<DType>(to->i));
+        const bool rounding_cast =
+            is_onnx_domain(node.domain) && node.op_type == "Cast" && to && is_half(static_cast<DType>(to->i));
         if (!rounding_cast) {
             nodes.push_back(std::move(node));
             continue;
