@@ -9,7 +9,14 @@ namespace konnx::ops {
 namespace {
 
 std::unique_ptr<Kernel> make(const KernelInit&) {
-    return make_kernel([](const KernelRun& r) { run_unary(FloatHalfTypes{}, r, [](auto x) { return std::erf(x); }); });
+    return make_kernel([](const KernelRun& r) {
+        run_unary(FloatHalfTypes{}, r, [](auto x) {
+            if constexpr (std::is_same_v<decltype(x), float>)
+                return erf_float(x);  // vectorized (elementwise_math.hpp)
+            else
+                return std::erf(x);
+        });
+    });
 }
 
 }  // namespace

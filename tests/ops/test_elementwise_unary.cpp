@@ -140,3 +140,25 @@ TEST(ElementwiseBinary, ChannelBroadcastRunsMatchNaive) {
     EXPECT_TRUE(tensors_close(run_single_node("Add", {Tensor::from_vector<float>({3, 1, 1}, bv), x}, 1)[0],
                               Tensor::from_vector<float>({2, 3, 4, 5}, want_add)));
 }
+
+TEST(ElementwiseUnary, FloatErfMatchesLibmWithinTwoUlps) {
+    // The vectorized float erf (elementwise_math.hpp) against double-precision libm over [-6, 6] in steps of
+    // 1/4096 (both branches and the seam at |x| = 1), plus zeros, infinities and NaN.
+    std::vector<float> xs;
+    for (int i = -6 * 4096; i <= 6 * 4096; ++i)
+        xs.push_back(static_cast<float>(i) / 4096.0f);
+    const float inf = std::numeric_limits<float>::infinity();
+    xs.insert(xs.end(), {1e-30f, -1e-30f, -0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN()});
+    const auto y = run_single_node("Erf", {Tensor::from_vector<float>({static_cast<int64_t>(xs.size())}, xs)}, 1)[0];
+    double worst = 0;
+    for (std::size_t i = 0; i + 1 < xs.size(); ++i) {
+        const double want = std::erf(static_cast<double>(xs[i]));
+        const double got = y.data<float>()[i];
+        worst = std::max(worst, std::abs(got - want) / std::max(std::abs(want), 1e-30));
+        if (std::abs(got - want) > 3e-7 * std::max(std::abs(want), 1e-3))
+            ADD_FAILURE() << "erf(" << xs[i] << ") = " << got << ", want " << want;
+    }
+    EXPECT_LT(worst, 3e-7);
+    EXPECT_TRUE(std::signbit(y.data<float>()[xs.size() - 4]));  // erf(-0) = -0
+    EXPECT_TRUE(std::isnan(y.data<float>()[xs.size() - 1]));
+}

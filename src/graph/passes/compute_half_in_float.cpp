@@ -67,6 +67,10 @@ bool compute_half_in_float(Model& model) {
             uses_half = uses_half || (a.kind == Attribute::Kind::kTensor && is_half(a.t.dtype())) ||
                         (node.op_type == "Cast" && key == "to" && is_half(static_cast<DType>(a.i)));
     if (!uses_half || has_subgraphs(g)) return false;
+    // An output without a declared dtype could not be cast back to its 16-bit type: leave such a graph to the
+    // kernels' own 16-bit paths.
+    for (const auto& v : g.outputs)
+        if (v.dtype == DType::kUndefined) return false;
 
     std::vector<Node> nodes;
     for (auto& v : g.inputs) {

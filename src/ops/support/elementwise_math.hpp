@@ -110,6 +110,35 @@ inline float exp_nonpositive(float x) {
     return p * std::bit_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(ni + 127) << 23));
 }
 
+/// erf(x) for float, within 3e-7 absolute (about 2 ulp; NaN stays NaN), branch-free so loops over it
+/// vectorize (std::erf is a scalar libm call). |x| < 1: x P(x^2); 1 <= |x| < 4: 1 - e^(-x^2) Q(1/|x|);
+/// beyond, 1 (erf(4) rounds to 1 in float). P and Q are least-squares fits (degree 6 and 8) to erf and to
+/// erfc(x) e^(x^2), made for konnx with numpy.
+inline float erf_float(float x) {
+    const float a = std::min(std::fabs(x), 4.0f);
+    const float t = a * a;
+    float p = 7.958780442e-05f;
+    p = p * t - 8.041438502e-04f;
+    p = p * t + 5.191826901e-03f;
+    p = p * t - 2.685562939e-02f;
+    p = p * t + 1.128362844e-01f;
+    p = p * t - 3.761262975e-01f;
+    p = p * t + 1.128379166e+00f;
+    const float u = 1.0f / std::max(a, 1.0f);
+    float q = -1.009898472e-02f;
+    q = q * u + 3.119996193e-02f;
+    q = q * u + 1.941437948e-02f;
+    q = q * u - 2.383471716e-01f;
+    q = q * u + 4.955395731e-01f;
+    q = q * u - 4.715007632e-01f;
+    q = q * u + 4.208735734e-02f;
+    q = q * u + 5.590164885e-01f;
+    q = q * u + 2.726722689e-04f;
+    const float r = select(a < 1.0f, a * p, 1.0f - exp_nonpositive(-t) * q);
+    const uint32_t sign = std::bit_cast<uint32_t>(x) & 0x80000000u;
+    return select(x != x, x, std::bit_cast<float>(std::bit_cast<uint32_t>(r) | sign));
+}
+
 /// Checks that input `i` has the same dtype as input 0.
 void check_same_dtype(const NodeContext& ctx, std::size_t i);
 
