@@ -33,10 +33,15 @@ struct TensorInfo {
     bool has_shape = false;  ///< false when the model gives no shape at all (rank unknown)
 };
 
+/// The arithmetic convolutions and matmuls run in. kBFloat16 (opt-in) needs AVX512_BF16; Session refuses it with
+/// kUnsupported on CPUs without it (docs/PERFORMANCE.md).
+enum class Precision { kFloat32, kBFloat16 };
+
 struct SessionOptions {
     int threads = 0;             ///< intra-op threads; 0 = number of physical cores
     int optimization_level = 2;  ///< 0: none, reference kernels only; 1: graph passes; 2: + fused/optimized kernels
     int64_t memory_budget_bytes = int64_t{16} << 30;  ///< refuse plans whose tensors need more than this
+    Precision precision = Precision::kFloat32;
 };
 
 /// Time spent per node during the last profiled run (see Session::run_profiled).

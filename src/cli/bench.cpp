@@ -100,6 +100,7 @@ CommandRunner setup_bench(CLI::App& app) {
     struct Options {
         std::string model;
         int runs = 10, repeat = 3, warmup = 1, threads = 0, opt_level = 2;
+        Precision precision = Precision::kFloat32;
         int64_t batch = 0;
         uint64_t seed = 0;
         std::vector<std::string> shapes, inputs;
@@ -120,6 +121,7 @@ CommandRunner setup_bench(CLI::App& app) {
     app.add_option("-i,--input", opt->inputs, "NAME=FILE with FILE a .npy or TensorProto .pb (repeatable)")
         ->allow_extra_args(false);
     add_opt_level_option(app, opt->opt_level);
+    add_precision_option(app, opt->precision);
     app.add_option("--seed", opt->seed, "Seed for synthetic inputs");
     app.add_flag("--cold", opt->cold, "Also time --runs fresh processes that load the model and run once");
     app.add_flag("--profile", opt->profile, "Per-node and per-op-type times over --runs profiled runs");
@@ -140,6 +142,7 @@ CommandRunner setup_bench(CLI::App& app) {
         SessionOptions so;
         so.threads = opt->threads;
         so.optimization_level = opt->opt_level;
+        so.precision = opt->precision;
 
         const auto t_load = Clock::now();
         Session session = open_model(opt->model, so);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "konnx/error.hpp"
+#include "konnx/session.hpp"
 
 namespace konnx::cli {
 
@@ -49,6 +50,8 @@ std::vector<float> parse_floats(const std::string& text, const std::string& flag
 /// -O/--opt-level (0-2).
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_opt_level_option(CLI::App& app, int& level);
+/// --precision fp32|bf16 (SessionOptions::precision).
+CLI::Option* add_precision_option(CLI::App& app, Precision& precision);
 
 /// classify / bench / inspect (same shape as setup_run below).
 std::function<int()> setup_classify(CLI::App& app);

@@ -66,6 +66,14 @@ CLI::Option* add_opt_level_option(CLI::App& app, int& level) {
     return app.add_option("-O,--opt-level", level, "Optimization level 0-2")->check(CLI::Range(0, 2));
 }
 
+CLI::Option* add_precision_option(CLI::App& app, Precision& precision) {
+    const std::map<std::string, Precision> names{{"fp32", Precision::kFloat32}, {"bf16", Precision::kBFloat16}};
+    return app
+        .add_option("--precision", precision,
+                    "Arithmetic of convolutions and matmuls: fp32 (default) or bf16 (needs AVX512_BF16)")
+        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+}
+
 std::vector<float> parse_floats(const std::string& text, const std::string& flag) {
     std::vector<float> values;
     std::size_t start = 0;

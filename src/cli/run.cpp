@@ -116,6 +116,7 @@ CommandRunner setup_run(CLI::App& app) {
         std::string output_dir;
         int threads = 0;
         int opt_level = 2;
+        Precision precision = Precision::kFloat32;
         uint64_t seed = 0;
         bool json = false;
     };
@@ -128,6 +129,7 @@ CommandRunner setup_run(CLI::App& app) {
     app.add_option("-o,--output-dir", opt->output_dir, "Write each output as DIR/<name>.npy");
     add_threads_option(app, opt->threads);
     add_opt_level_option(app, opt->opt_level);
+    add_precision_option(app, opt->precision);
     app.add_option("--seed", opt->seed, "Seed for synthetic inputs");
     app.add_flag("--json", opt->json, "Print one JSON document on stdout");
     app.footer(
@@ -138,6 +140,7 @@ CommandRunner setup_run(CLI::App& app) {
         SessionOptions so;
         so.threads = opt->threads;
         so.optimization_level = opt->opt_level;
+        so.precision = opt->precision;
         Session session = open_model(opt->model, so);
         // Checked before any warning or inference (fail fast), but created only once there is something to
         // write: a run that fails on its inputs leaves no empty folder behind.

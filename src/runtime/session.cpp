@@ -36,7 +36,25 @@ namespace {
 
 TensorInfo to_info(const graph::ValueInfo& v) { return {v.name, v.dtype, v.shape, v.has_shape}; }
 
+// bfloat16 convolutions and matmuls (fp32 accumulation) are only faster than float32 where the CPU has
+// AVX512_BF16's dot products; elsewhere oneDNN emulates them, slower than float32, so they are refused.
+void check_precision(Precision precision) {
+    if (precision == Precision::kFloat32) return;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    const bool bf16 = __builtin_cpu_supports("avx512bf16");
+#else
+    const bool bf16 = false;
+#endif
+    if (!bf16)
+        fail(ErrorCode::kUnsupported,
+             "bf16 precision needs a CPU with AVX512_BF16 (Intel Cooper Lake / Sapphire Rapids, AMD Zen 4 and "
+             "later); this CPU lacks it, where bf16 would run slower than float32: use the default fp32");
+    fail(ErrorCode::kUnsupported,
+         "bf16 precision is not implemented yet (float32 kernels only; see docs/PERFORMANCE.md): use the default fp32");
+}
+
 std::unique_ptr<Session::Impl> make_impl(graph::Model model, const SessionOptions& options) {
+    check_precision(options.precision);
     if (model.ir_version < 3)
         fail(ErrorCode::kUnsupported, "ONNX IR version ", model.ir_version, " is too old (konnx reads IR 3 and later)");
     if (!model.opset("")) model.opsets.push_back({"", 1});  // a graph using only custom domains
