@@ -34,7 +34,9 @@ def make_keras(out: str, force: bool) -> None:
         if os.path.exists(path) and not force:
             continue
         keras.utils.set_random_seed(0)
-        model = ctor(weights=None, input_shape=(224, 224, 3))
+        # The Input is named explicitly: Keras numbers auto-named layers per process (the second model built here
+        # would get `input_layer_1`), and bench/models.json feeds `input_layer`.
+        model = ctor(weights=None, input_tensor=keras.Input(shape=(224, 224, 3), name="input_layer"))
         model.save(path + ".tmp.keras")
         os.replace(path + ".tmp.keras", path)
         print(path)
