@@ -4,7 +4,9 @@
 // outputs are cast back, so every kernel in between runs its float32 path (oneDNN included). This is what
 // onnxruntime's CPU provider does for ops without a float16 kernel (casts around them, redundant pairs removed).
 // A Cast to a 16-bit type inside the graph still rounds: it becomes Cast to that type, then Cast to float.
-// Graphs with subgraphs (If/Loop/Scan bodies) are left unchanged.
+// Graphs with subgraphs (If/Loop/Scan bodies) are left unchanged, and so are graphs with an output of unknown
+// element type: which of those outputs the model meant as 16-bit is unknown here, and casting none back would
+// change the dtype the caller gets (the 16-bit kernels that exist then run them as before).
 #include <string>
 
 #include "core/half.hpp"
@@ -44,6 +46,12 @@ void rename_inputs(Graph& g, const std::string& from, const std::string& to) {
             if (in == from) in = to;
 }
 
+bool has_untyped_output(const Graph& g) {
+    for (const auto& v : g.outputs)
+        if (!dtype_is_known(v.dtype)) return true;
+    return false;
+}
+
 bool has_subgraphs(const Graph& g) {
     for (const auto& node : g.nodes)
         for (const auto& [key, a] : node.attributes)
@@ -66,7 +74,7 @@ bool compute_half_in_float(Model& model) {
         for (const auto& [key, a] : node.attributes)
             uses_half = uses_half || (a.kind == Attribute::Kind::kTensor && is_half(a.t.dtype())) ||
                         (node.op_type == "Cast" && key == "to" && is_half(static_cast<DType>(a.i)));
-    if (!uses_half || has_subgraphs(g)) return false;
+    if (!uses_half || has_subgraphs(g) || has_untyped_output(g)) return false;
     // An output without a declared dtype could not be cast back to its 16-bit type: leave such a graph to the
     // kernels' own 16-bit paths.
     for (const auto& v : g.outputs)
