@@ -170,7 +170,10 @@ void ModelVersion::infer(InferRequest&& request, InferCallback done) const {
     Job job;
     job.inputs.resize(inputs_.size());
     const std::string model = "model '" + name_ + "'";
-    for (auto& [input_name, tensor] : request.inputs) {
+    for (auto& entry : request.inputs) {
+        // Named references, not a structured binding: clang 14 (Debian 12) cannot capture bindings in lambdas.
+        const std::string& input_name = entry.first;
+        Tensor& tensor = entry.second;
         auto it =
             std::find_if(inputs_.begin(), inputs_.end(), [&](const TensorMeta& t) { return t.name == input_name; });
         check_request(it != inputs_.end(), model, " has no input '", input_name, "' (inputs: ", names_of(inputs_), ")");
