@@ -21,6 +21,7 @@ CommandRunner setup_serve(CLI::App& app) {
     auto opt = std::make_shared<Options>();
     serve::ServerOptions& s = opt->server;
     serve::ServerLimits& l = s.limits;
+    app.option_defaults()->always_capture_default();  // --help shows each default (deployment files rely on them)
     app.add_option("model", s.model_path,
                    "A model repository folder (<name>/<version>/model.onnx|.keras|.h5, optional <name>/config.pbtxt) "
                    "or one model file")
