@@ -225,7 +225,7 @@ int main(int argc, char** argv) try {
     std::atomic<int64_t> next{0};
     std::mutex mutex;
     std::vector<double> latencies;
-    int64_t errors = 0;
+    int64_t errors = 0, answered = 0;  // answered: warm-up included, for the servers' CPU time per request
     std::string first_error;
     std::vector<std::thread> threads;
     for (int c = 0; c < clients; ++c)
@@ -236,7 +236,7 @@ int main(int argc, char** argv) try {
             else
                 client = std::make_unique<HttpClient>(host, port, o, payload);
             std::vector<double> mine;
-            int64_t my_errors = 0;
+            int64_t my_errors = 0, my_answered = 0;
             std::string my_error;
             std::this_thread::sleep_until(start);
             for (;;) {
@@ -253,6 +253,7 @@ int main(int argc, char** argv) try {
                 }
                 std::string error;
                 const bool ok = client->infer(error);
+                ++my_answered;
                 if (due < measure_from) continue;
                 if (ok) {
                     mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
@@ -264,6 +265,7 @@ int main(int argc, char** argv) try {
             std::lock_guard lock(mutex);
             latencies.insert(latencies.end(), mine.begin(), mine.end());
             errors += my_errors;
+            answered += my_answered;
             if (first_error.empty()) first_error = my_error;
         });
     for (auto& t : threads)
@@ -276,6 +278,7 @@ int main(int argc, char** argv) try {
                           {"rate", o.rate},
                           {"requests", latencies.size()},
                           {"errors", errors},
+                          {"answered_with_warmup", answered},
                           {"throughput", static_cast<double>(latencies.size()) / std::max(measured, 1e-9)},
                           {"mean_ms", latencies.empty() ? 0.0
                                                         : std::accumulate(latencies.begin(), latencies.end(), 0.0) /
