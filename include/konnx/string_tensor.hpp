@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // String tensors (ONNX element type STRING): Tensors of dtype DType::kString whose elements are std::string, made
 // and read with these functions (their nbytes() is 0: the strings live in the tensor's owner). konnx runs graphs
-// holding them in its dynamic executor, and only ops that handle strings accept them (Cast, CastLike,
-// StringNormalizer, Identity).
+// holding them in its dynamic executor, and only ops that declare they handle strings accept them (Cast, Gather,
+// Equal, the string ops, the ai.onnx.ml encoders and classifiers, ...).
 #pragma once
 
 #include <span>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // konnx run MODEL [--input [NAME=]FILE]... [--output-dir DIR] [--threads N] [--json]
-// Inputs: .npy, or the ONNX test layout's .pb (tensor, sequence, optional); sequence outputs are written item by item.
+// Inputs: .npy, or the ONNX test layout's .pb (tensor, sequence, optional); sequence outputs are written item by item,
+// maps and sequences of maps (ZipMap) as one JSON file each.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include "cli/cli.hpp"
 #include "cli/model_loader.hpp"
 #include "cli/tensor_io.hpp"
+#include "cli/value_json.hpp"
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "core/npy.hpp"
 #include "konnx/sequence.hpp"
 
@@ -45,13 +48,13 @@ std::vector<std::string> input_names(const Session& session) {
     return names;
 }
 
-// An output as the tensors to print and write: a sequence's items as NAME_0, NAME_1, ...; an optional's value
-// under its name (none when empty); a tensor as itself.
+// An output as the values to print and write: a sequence's items as NAME_0, NAME_1, ...; an optional's value
+// under its name (none when empty); a tensor, a map or a sequence of maps (ZipMap's rows, one JSON file) as itself.
 std::vector<std::pair<std::string, Tensor>> flatten_output(const std::string& name, const Tensor& value) {
     std::vector<std::pair<std::string, Tensor>> out;
     if (value.dtype() == kOptionalType) {
         if (const Tensor* v = optional_value(value)) return flatten_output(name, *v);
-    } else if (value.dtype() == kSequenceType) {
+    } else if (value.dtype() == kSequenceType && !is_map_value(value)) {
         const auto& items = sequence_items(value);
         for (std::size_t k = 0; k < items.size(); ++k)
             out.emplace_back(cat(name, "_", k), items[k]);
@@ -126,7 +129,8 @@ CommandRunner setup_run(CLI::App& app) {
                    "NAME=FILE or FILE: a .npy, or an ONNX TensorProto / SequenceProto / OptionalProto .pb as the "
                    "input's type asks (a bare FILE feeds the input its .pb names, else the next one; repeatable)")
         ->allow_extra_args(false);
-    app.add_option("-o,--output-dir", opt->output_dir, "Write each output as DIR/<name>.npy");
+    app.add_option("-o,--output-dir", opt->output_dir,
+                   "Write each output as DIR/<name>.npy (maps and sequences of maps: DIR/<name>.json)");
     add_threads_option(app, opt->threads);
     add_opt_level_option(app, opt->opt_level);
     add_precision_option(app, opt->precision);
@@ -169,14 +173,20 @@ CommandRunner setup_run(CLI::App& app) {
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             const auto parts = flatten_output(session.outputs()[i].name, outputs[i]);
             if (parts.empty() && !opt->json) std::cout << session.outputs()[i].name << "  (empty)\n";
-            for (const auto& [name, tensor] : parts) {
-                auto summary = summarize(name, tensor);
+            for (const auto& [name, value] : parts) {
+                auto summary = summarize(name, value);
                 if (!opt->output_dir.empty()) {
-                    std::string file = sanitize_filename(name) + ".npy";
+                    // Tensors (strings too) as .npy; maps and sequences of maps (ZipMap) as JSON.
+                    const bool json = is_map_value(value);
+                    const char* ext = json ? ".json" : ".npy";
+                    std::string file = sanitize_filename(name) + ext;
                     for (int k = 1; !used_files.insert(file).second; ++k)
-                        file = cat(sanitize_filename(name), "_", k, ".npy");
+                        file = cat(sanitize_filename(name), "_", k, ext);
                     const std::string path = opt->output_dir + "/" + file;
-                    write_npy(path, tensor);
+                    if (json)
+                        write_file_atomic(path, map_json(value).dump() + "\n");
+                    else
+                        write_npy(path, value);
                     summary["file"] = path;
                 }
                 if (!opt->json) std::cout << summary_line(summary) << "\n";

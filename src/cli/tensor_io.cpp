@@ -6,12 +6,14 @@
 #include <limits>
 #include <random>
 
+#include "cli/value_json.hpp"
 #include "core/dispatch.hpp"
 #include "core/error.hpp"
 #include "core/file.hpp"
 #include "core/half.hpp"
 #include "core/npy.hpp"
 #include "konnx/sequence.hpp"
+#include "konnx/string_tensor.hpp"
 #include "onnx/model_io.hpp"
 
 namespace konnx::cli {
@@ -60,6 +62,25 @@ Tensor synthetic_input(const TensorInfo& info, uint64_t seed, int64_t dynamic_di
 nlohmann::json summarize(const std::string& name, const Tensor& t) {
     nlohmann::json j;
     j["name"] = name;
+    if (is_container(t.dtype())) {
+        // Maps and sequences: their type, item count and (for maps) the first one, e.g. ZipMap's first row.
+        j["dtype"] = value_type_name(t);
+        j["shape"] = nlohmann::json::array();
+        if (t.dtype() == kSequenceType) j["length"] = sequence_items(t).size();
+        if (is_map_value(t)) {
+            const auto maps = map_json(t);
+            const auto& first = t.dtype() == kMapType ? maps : (maps.empty() ? nlohmann::ordered_json() : maps[0]);
+            if (!first.is_null()) j["first"] = first.dump();
+        }
+        return j;
+    }
+    if (t.dtype() == DType::kString) {
+        j["shape"] = t.shape();
+        j["dtype"] = "string";
+        const auto values = string_values(t);
+        if (!values.empty()) j["first"] = nlohmann::json(values[0]).dump();
+        return j;
+    }
     j["shape"] = t.shape();
     j["dtype"] = std::string(dtype_name(t.dtype()));
     double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
@@ -93,8 +114,11 @@ nlohmann::json summarize(const std::string& name, const Tensor& t) {
 }
 
 std::string summary_line(const nlohmann::json& s) {
-    std::string line = cat(s["name"].get<std::string>(), "  ", s["dtype"].get<std::string>(), " ",
-                           shape_str(s["shape"].get<std::vector<int64_t>>()));
+    const std::string dtype = s["dtype"].get<std::string>();
+    std::string line = cat(s["name"].get<std::string>(), "  ", dtype);
+    if (dtype.find('(') == std::string::npos) line += cat(" ", shape_str(s["shape"].get<std::vector<int64_t>>()));
+    if (s.contains("length")) line += cat("  length ", s["length"].get<std::size_t>());
+    if (s.contains("first")) line += cat("  first ", s["first"].get<std::string>());
     if (s.contains("min")) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "  min %.6g  max %.6g  mean %.6g", s["min"].get<double>(),

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Format reference: numpy/lib/format.py (magic "\x93NUMPY", version, header length, Python dict literal).
+// String tensors are numpy's fixed-width unicode arrays ('<U<n>': n UTF-32 code units per element, NUL-padded),
+// converted from and to UTF-8; byte strings ('|S<n>') are read as they are.
 #include "core/npy.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
+#include <vector>
+
+#include "konnx/string_tensor.hpp"
 
 #include "core/error.hpp"
 #include "core/file.hpp"
@@ -35,6 +41,83 @@ std::string_view dict_value(std::string_view header, std::string_view key) {
     return header.substr(pos);
 }
 
+void append_utf8(std::string& out, uint32_t c) {
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+}
+
+/// The code points of a UTF-8 string (kInvalidArgument for malformed UTF-8).
+std::vector<uint32_t> utf32_of(std::string_view s) {
+    std::vector<uint32_t> out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
+        if (extra < 0 || s.size() - i <= static_cast<std::size_t>(extra))
+            fail(ErrorCode::kInvalidArgument, "string is not valid UTF-8 (byte ", i, ")");
+        uint32_t c = extra == 0 ? b : b & (0x3F >> extra);
+        for (int k = 1; k <= extra; ++k) {
+            const auto cont = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+            if ((cont >> 6) != 2) fail(ErrorCode::kInvalidArgument, "string is not valid UTF-8 (byte ", i, ")");
+            c = (c << 6) | (cont & 0x3F);
+        }
+        out.push_back(c);
+        i += static_cast<std::size_t>(extra) + 1;
+    }
+    return out;
+}
+
+/// Element width of a '<U<n>' or '|S<n>' descr (0 when it is neither).
+std::size_t string_width(std::string_view descr_text, char kind) {
+    const std::string prefix = kind == 'U' ? "'<U" : "'|S";
+    if (descr_text.substr(0, 3) != prefix) return 0;
+    std::size_t width = 0, i = 3;
+    for (; i < descr_text.size() && descr_text[i] >= '0' && descr_text[i] <= '9'; ++i) {
+        width = width * 10 + static_cast<std::size_t>(descr_text[i] - '0');
+        if (width > (std::size_t{1} << 24)) fail(ErrorCode::kLimitExceeded, ".npy string width too large");
+    }
+    if (i >= descr_text.size() || descr_text[i] != '\'' || width == 0)
+        fail(ErrorCode::kInvalidModel, ".npy string dtype is malformed");
+    return width;
+}
+
+Tensor parse_strings(std::span<const std::byte> data, const Shape& shape, std::size_t width, bool unicode) {
+    const int64_t numel = checked_numel(shape);
+    const std::size_t unit = unicode ? 4 : 1;
+    if (static_cast<std::size_t>(numel) > data.size() / (width * unit))
+        fail(ErrorCode::kInvalidModel, ".npy data is truncated");
+    std::vector<std::string> values(static_cast<std::size_t>(numel));
+    for (std::size_t e = 0; e < values.size(); ++e) {
+        const auto* p = reinterpret_cast<const unsigned char*>(data.data()) + e * width * unit;
+        std::string& s = values[e];
+        for (std::size_t k = 0; k < width; ++k) {
+            if (!unicode) {
+                if (p[k] == 0) break;
+                s += static_cast<char>(p[k]);
+                continue;
+            }
+            const uint32_t c = p[4 * k] | (p[4 * k + 1] << 8) | (p[4 * k + 2] << 16) | (uint32_t{p[4 * k + 3]} << 24);
+            if (c == 0) break;
+            if (c > 0x10FFFF || (c >= 0xD800 && c < 0xE000))
+                fail(ErrorCode::kInvalidModel, ".npy string holds an invalid code point ", c);
+            append_utf8(s, c);
+        }
+    }
+    return make_string_tensor(shape, std::move(values));
+}
+
 }  // namespace
 
 Tensor parse_npy(std::span<const std::byte> bytes) {
@@ -61,6 +144,8 @@ Tensor parse_npy(std::span<const std::byte> bytes) {
     DType dtype = DType::kUndefined;
     for (const auto& e : kDescrs)
         if (descr_text.substr(0, e.descr.size() + 2) == cat("'", e.descr, "'")) dtype = e.dtype;
+    const std::size_t unicode_width = string_width(descr_text, 'U'), bytes_width = string_width(descr_text, 'S');
+    if (unicode_width || bytes_width) dtype = DType::kString;
     if (dtype == DType::kUndefined)
         fail(ErrorCode::kUnsupported, ".npy dtype ", descr_text.substr(0, descr_text.find(',')), " is not supported");
     if (dict_value(header, "fortran_order").substr(0, 4) != "Fals")
@@ -86,9 +171,11 @@ Tensor parse_npy(std::span<const std::byte> bytes) {
     }
     if (value >= 0) shape.push_back(value);
 
+    const std::size_t data_start = header_start + header_len;
+    if (dtype == DType::kString)
+        return parse_strings(bytes.subspan(data_start), shape, std::max(unicode_width, bytes_width), unicode_width > 0);
     const int64_t numel = checked_numel(shape);
     const std::size_t nbytes = checked_nbytes(numel, dtype);
-    const std::size_t data_start = header_start + header_len;
     if (bytes.size() - data_start < nbytes)
         fail(ErrorCode::kInvalidModel, ".npy data is truncated: need ", nbytes, " bytes, have ",
              bytes.size() - data_start);
@@ -107,9 +194,18 @@ Tensor read_npy(const std::string& path) {
 }
 
 std::string encode_npy(const Tensor& tensor) {
-    std::string_view descr;
+    std::string descr;
     for (const auto& e : kDescrs)
         if (e.dtype == tensor.dtype()) descr = e.descr;
+    std::vector<std::vector<uint32_t>> strings;  // string tensors: UTF-32 elements, padded to the longest
+    std::size_t width = 1;
+    if (tensor.dtype() == DType::kString) {
+        for (const std::string& s : string_values(tensor)) {
+            strings.push_back(utf32_of(s));
+            width = std::max(width, strings.back().size());
+        }
+        descr = cat("<U", width);
+    }
     if (descr.empty()) fail(ErrorCode::kUnsupported, "cannot write ", dtype_name(tensor.dtype()), " tensors as .npy");
     std::string shape = "(";
     for (int64_t d : tensor.shape())
@@ -130,7 +226,16 @@ std::string encode_npy(const Tensor& tensor) {
     out += static_cast<char>(header.size() & 0xff);
     out += static_cast<char>(header.size() >> 8);
     out += header;
-    out.append(static_cast<const char*>(tensor.raw()), tensor.nbytes());
+    if (tensor.dtype() != DType::kString) {
+        out.append(static_cast<const char*>(tensor.raw()), tensor.nbytes());
+        return out;
+    }
+    for (const auto& s : strings)
+        for (std::size_t k = 0; k < width; ++k) {
+            const uint32_t c = k < s.size() ? s[k] : 0;
+            for (int b = 0; b < 4; ++b)
+                out += static_cast<char>((c >> (8 * b)) & 0xFF);
+        }
     return out;
 }
 

@@ -53,6 +53,7 @@ std::string_view dtype_name(DType dtype) {
     }
     if (dtype == kSequenceType) return "sequence";
     if (dtype == kOptionalType) return "optional";
+    if (dtype == kMapType) return "map";
     return "undefined";
 }
 

@@ -212,6 +212,8 @@ graph::ValueInfo to_value_info(const onnx::ValueInfoProto& proto) {
         info.dtype = kSequenceType;  // element types are checked by the ops that read the items
     } else if (proto.type().has_optional_type()) {
         info.dtype = kOptionalType;
+    } else if (proto.type().has_map_type()) {
+        info.dtype = kMapType;  // key and value types are checked by the ops that read it
     } else if (proto.type().has_tensor_type()) {
         const auto& tt = proto.type().tensor_type();
         info.dtype = static_cast<DType>(tt.elem_type());

@@ -21,8 +21,8 @@ std::string serialize_model(const graph::Model& model);
 Tensor parse_tensor(std::span<const std::byte> bytes, std::string* name = nullptr);
 Tensor read_tensor(const std::string& path, std::string* name = nullptr);
 std::string serialize_tensor(const Tensor& tensor, const std::string& name = "");
-/// A TensorProto, SequenceProto or OptionalProto file, as `kind` says (kSequenceType, kOptionalType, else a tensor):
-/// sequences and optionals come back as konnx/sequence.hpp values.
+/// A TensorProto, SequenceProto, OptionalProto or MapProto file, as `kind` says (kSequenceType, kOptionalType,
+/// kMapType, else a tensor): sequences, optionals and maps come back as konnx/sequence.hpp values.
 Tensor parse_value(std::span<const std::byte> bytes, DType kind, std::string* name = nullptr);
 Tensor read_value(const std::string& path, DType kind, std::string* name = nullptr);
 

@@ -19,7 +19,12 @@ std::unique_ptr<Kernel> make(const KernelInit&) { return make_cast_kernel(); }
 }  // namespace
 
 void register_cast(OpRegistry& registry) {
-    registry.add({.name = "Cast", .since_version = 6, .infer = infer, .make_kernel = make, .cost = streaming_cost});
+    registry.add({.name = "Cast",
+                  .since_version = 6,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost,
+                  .strings = true});
 }
 
 }  // namespace konnx::ops

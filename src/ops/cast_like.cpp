@@ -17,8 +17,12 @@ std::unique_ptr<Kernel> make(const KernelInit&) { return make_cast_kernel(); }
 }  // namespace
 
 void register_cast_like(OpRegistry& registry) {
-    registry.add(
-        {.name = "CastLike", .since_version = 15, .infer = infer, .make_kernel = make, .cost = streaming_cost});
+    registry.add({.name = "CastLike",
+                  .since_version = 15,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost,
+                  .strings = true});
 }
 
 }  // namespace konnx::ops

@@ -32,7 +32,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_equal(OpRegistry& registry) {
-    registry.add({.name = "Equal", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
+    registry.add({.name = "Equal",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost,
+                  .strings = true});
 }
 
 }  // namespace konnx::ops

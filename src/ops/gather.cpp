@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Gather (ONNX opsets 1, 11, 13): out = data indexed along `axis` by int32/int64 indices (negative
 // ones count from the end, opset 11). Output shape: data[:axis] + indices.shape + data[axis+1:].
-// Each gathered slice is a contiguous block, copied with memcpy.
+// Each gathered slice is a contiguous block, copied with memcpy; string tensors (e.g. the column a scikit-learn
+// ColumnTransformer picks from a string input) element by element.
 #include "core/parallel.hpp"
+#include "konnx/string_tensor.hpp"
 #include "ops/support/tensor_common.hpp"
 
 namespace konnx::ops {
 namespace {
 
 void infer(InferContext& ctx) {
-    check_movable(ctx, ctx.input_dtype(0));
+    if (ctx.input_dtype(0) != DType::kString) check_movable(ctx, ctx.input_dtype(0));
     const DType it = ctx.input_dtype(1);
     ctx.check(it == DType::kInt32 || it == DType::kInt64, "indices must be int32 or int64");
     const Shape& data = ctx.input_shape(0);
@@ -22,6 +24,23 @@ void infer(InferContext& ctx) {
     ctx.set_output(0, ctx.input_dtype(0), std::move(out));
 }
 
+void gather_strings(const Tensor& data, const Tensor& indices, int64_t axis, Tensor& out) {
+    const auto src = string_values(data);
+    const auto dst = mutable_string_values(out);
+    const int64_t n = indices.numel(), dim = data.shape()[static_cast<std::size_t>(axis)];
+    const int64_t outer = product(data.shape(), 0, axis), inner = product(data.shape(), axis + 1, data.rank());
+    dispatch_index(indices.dtype(), [&]<class I>() {
+        const I* idx = indices.data<I>();
+        for (int64_t o = 0; o < outer; ++o)
+            for (int64_t j = 0; j < n; ++j) {
+                const int64_t i = wrap_index(idx[j], dim);
+                for (int64_t k = 0; k < inner; ++k)
+                    dst[static_cast<std::size_t>((o * n + j) * inner + k)] =
+                        src[static_cast<std::size_t>((o * dim + i) * inner + k)];
+            }
+    });
+}
+
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     const auto axis = axis_index(init, init.attr_int("axis", 0), init.input_rank(0));
     return make_kernel([axis](const KernelRun& r) {
@@ -29,6 +48,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
         const Tensor& indices = r.in(1);
         const int64_t outer = product(data.shape(), 0, axis);
         const int64_t dim = data.shape()[axis];
+        if (data.dtype() == DType::kString) return gather_strings(data, indices, axis, r.out(0));
         const auto block =
             static_cast<std::size_t>(product(data.shape(), axis + 1, data.rank())) * dtype_size(data.dtype());
         const int64_t n = indices.numel();
@@ -69,7 +89,12 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_gather(OpRegistry& registry) {
-    registry.add({.name = "Gather", .since_version = 1, .infer = infer, .make_kernel = make, .cost = streaming_cost});
+    registry.add({.name = "Gather",
+                  .since_version = 1,
+                  .infer = infer,
+                  .make_kernel = make,
+                  .cost = streaming_cost,
+                  .strings = true});
 }
 
 }  // namespace konnx::ops

@@ -26,7 +26,8 @@ void register_identity(OpRegistry& registry) {
                   .since_version = 1,
                   .infer = infer_same_as_input,
                   .make_kernel = make,
-                  .cost = streaming_cost});
+                  .cost = streaming_cost,
+                  .strings = true});
 }
 
 }  // namespace konnx::ops

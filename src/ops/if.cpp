@@ -38,7 +38,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_if(OpRegistry& registry) {
-    registry.add({.name = "If", .since_version = 1, .infer = infer, .make_kernel = make, .foldable = false});
+    registry.add(
+        {.name = "If", .since_version = 1, .infer = infer, .make_kernel = make, .foldable = false, .strings = true});
 }
 
 }  // namespace konnx::ops

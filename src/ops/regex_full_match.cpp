@@ -40,7 +40,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_regex_full_match(OpRegistry& registry) {
-    registry.add({.name = "RegexFullMatch", .since_version = 20, .infer = infer, .make_kernel = make});
+    registry.add({.name = "RegexFullMatch", .since_version = 20, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

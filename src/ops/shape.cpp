@@ -32,7 +32,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_shape(OpRegistry& registry) {
-    registry.add({.name = "Shape", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Shape", .since_version = 1, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

@@ -14,7 +14,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_size(OpRegistry& registry) {
-    registry.add({.name = "Size", .since_version = 1, .infer = infer, .make_kernel = make});
+    registry.add({.name = "Size", .since_version = 1, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

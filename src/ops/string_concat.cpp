@@ -29,7 +29,7 @@ std::unique_ptr<Kernel> make(const KernelInit&) {
 }  // namespace
 
 void register_string_concat(OpRegistry& registry) {
-    registry.add({.name = "StringConcat", .since_version = 20, .infer = infer, .make_kernel = make});
+    registry.add({.name = "StringConcat", .since_version = 20, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

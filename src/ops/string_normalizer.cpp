@@ -74,7 +74,8 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_string_normalizer(OpRegistry& registry) {
-    registry.add({.name = "StringNormalizer", .since_version = 10, .infer = infer, .make_kernel = make});
+    registry.add(
+        {.name = "StringNormalizer", .since_version = 10, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

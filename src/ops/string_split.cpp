@@ -97,7 +97,7 @@ std::unique_ptr<Kernel> make(const KernelInit& init) {
 }  // namespace
 
 void register_string_split(OpRegistry& registry) {
-    registry.add({.name = "StringSplit", .since_version = 20, .infer = infer, .make_kernel = make});
+    registry.add({.name = "StringSplit", .since_version = 20, .infer = infer, .make_kernel = make, .strings = true});
 }
 
 }  // namespace konnx::ops

@@ -2,7 +2,6 @@
 // The dynamic executor: infer, allocate and run node by node with real values.
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -15,20 +14,27 @@ namespace konnx::runtime {
 namespace {
 
 // String tensors keep their elements outside the tensor's bytes (nbytes() is 0), so an op that copies bytes would
-// silently return empty strings: only these ops, which handle strings, may see them.
-void check_string_support(const graph::Node& node, const std::vector<ops::ValueFacts>& inputs,
+// silently return empty strings: only ops that declare they handle strings (OpDef::strings) may see them.
+void check_string_support(const ops::OpDef& op, const graph::Node& node, const std::vector<ops::ValueFacts>& inputs,
                           const std::vector<ops::ValueFacts>& outputs) {
-    static const std::set<std::string_view> kStringOps = {
-        "Cast", "CastLike", "StringNormalizer", "Identity",    "Shape",         "Size",
-        "If",   "Equal",    "StringConcat",     "StringSplit", "RegexFullMatch"};
     const auto is_string = [](const ops::ValueFacts& f) { return f.dtype == DType::kString; };
-    if ((std::any_of(inputs.begin(), inputs.end(), is_string) ||
-         std::any_of(outputs.begin(), outputs.end(), is_string)) &&
-        (!graph::is_onnx_domain(node.domain) || !kStringOps.count(node.op_type)))
-        fail(ErrorCode::kUnsupported, node.describe(), ": string tensors are only supported by ", join(kStringOps));
+    if (!op.strings && (std::any_of(inputs.begin(), inputs.end(), is_string) ||
+                        std::any_of(outputs.begin(), outputs.end(), is_string)))
+        fail(ErrorCode::kUnsupported, node.describe(), ": string tensors are not supported by ", node.op_type);
 }
 
 }  // namespace
+
+Tensor make_output(DType dtype, const Shape& shape) {
+    // Sequences, optionals and maps start as empty placeholders that the kernel replaces; string tensors as empty
+    // strings that it fills.
+    if (dtype == kSequenceType) return make_sequence(DType::kUndefined, {});
+    if (dtype == kOptionalType) return make_optional(DType::kUndefined);
+    if (dtype == kMapType) return make_map(Tensor::empty(DType::kInt64, {0}), Tensor::empty(DType::kFloat32, {0}));
+    if (dtype == DType::kString)
+        return make_string_tensor(shape, std::vector<std::string>(static_cast<std::size_t>(checked_numel(shape))));
+    return Tensor::empty(dtype, shape);
+}
 
 DynamicExecutor::DynamicExecutor(const graph::Model& model, const DynamicExecutor* parent,
                                  const std::unordered_map<std::string, Tensor>* outer_values,
@@ -98,7 +104,7 @@ std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std:
         try {
             ops::InferContext ictx(node, opset, in_facts, out_facts, out_values);
             op->infer(ictx);
-            check_string_support(node, in_facts, out_facts);
+            check_string_support(*op, node, in_facts, out_facts);
             bool all_known = true;
             for (std::size_t i = 0; i < node.outputs.size(); ++i)
                 if (!node.outputs[i].empty() && !out_values[i].defined()) all_known = false;
@@ -114,17 +120,7 @@ std::vector<Tensor> DynamicExecutor::run_graph(const graph::Graph& g, const std:
                 reserve(with_scratch, kernel->scratch_bytes(), "its scratch memory");
                 for (std::size_t i = 0; i < node.outputs.size(); ++i) {
                     const DType dtype = out_facts[i].dtype;
-                    // Sequence/optional outputs start as empty placeholders that the kernel replaces; string
-                    // outputs as empty strings that it fills.
-                    out_values[i] =
-                        node.outputs[i].empty()  ? Tensor()
-                        : dtype == kSequenceType ? make_sequence(DType::kUndefined, {})
-                        : dtype == kOptionalType ? make_optional(DType::kUndefined)
-                        : dtype == DType::kString
-                            ? make_string_tensor(
-                                  out_facts[i].shape,
-                                  std::vector<std::string>(static_cast<std::size_t>(checked_numel(out_facts[i].shape))))
-                            : Tensor::empty(dtype, out_facts[i].shape);
+                    out_values[i] = node.outputs[i].empty() ? Tensor() : make_output(dtype, out_facts[i].shape);
                     out_ptrs.push_back(&out_values[i]);
                 }
                 std::vector<std::byte> scratch(kernel->scratch_bytes() + 64);

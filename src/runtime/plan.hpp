@@ -121,6 +121,10 @@ private:
     int64_t memory_budget_bytes_;  // each graph run: the bytes of all values it produces, checked before allocating
 };
 
+/// A new output value of `dtype` for a kernel to fill: a tensor of `shape`, or an empty sequence, optional or map
+/// (which the kernel replaces).
+Tensor make_output(DType dtype, const Shape& shape);
+
 /// Opset of a node's domain in `model` (throws kUnsupported when not imported).
 int64_t node_opset(const graph::Model& model, const graph::Node& node);
 

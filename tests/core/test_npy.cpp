@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/npy.hpp"
+#include "konnx/string_tensor.hpp"
 
 using namespace konnx;
 
@@ -59,4 +60,18 @@ TEST(Npy, RejectsMalformedFilesWithAnError) {
     std::string huge = good;
     huge.replace(huge.find("(2, 3)"), 6, "(99999999999999999999)");
     EXPECT_THROW(parse_npy(as_bytes(huge)), Error);
+}
+
+TEST(Npy, StringTensorsAreNumpyUnicodeArrays) {
+    // np.save of np.array(["a", "héllo", ""]): '<U5', UTF-32 code units padded with NULs.
+    const Tensor t = make_string_tensor({3}, {"a", "h\xC3\xA9llo", ""});
+    const std::string bytes = encode_npy(t);
+    EXPECT_NE(bytes.find("'descr': '<U5'"), std::string::npos);
+    const Tensor back = parse_npy(as_bytes(bytes));
+    ASSERT_EQ(back.dtype(), DType::kString);
+    EXPECT_EQ(back.shape(), Shape{3});
+    const auto values = string_values(back);
+    EXPECT_EQ(std::vector<std::string>(values.begin(), values.end()),
+              (std::vector<std::string>{"a", "h\xC3\xA9llo", ""}));
+    EXPECT_THROW(encode_npy(make_string_tensor({1}, {"\xC3"})), Error);  // truncated UTF-8
 }

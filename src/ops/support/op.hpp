@@ -204,6 +204,8 @@ struct OpDef {
     /// Bit i set: when input i is a float32 constant, the optimized kernel copies it into its own packed
     /// layout at load and never reads the original again (so the planner may release its mapped pages).
     uint32_t packed_float_inputs = 0;
+    /// Reads or writes string tensors (whose elements live outside the tensor's bytes): only such ops may see them.
+    bool strings = false;
 };
 
 class OpRegistry {
