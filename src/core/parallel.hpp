@@ -25,7 +25,7 @@ void parallel_for(int64_t n, int64_t grain, F&& fn) {
     }
 }
 
-/// Physical cores of this machine (hyper-threads not counted).
+/// Cores this process may use: physical ones (no hyper-threads) in its affinity and cgroup CPU quota.
 int physical_cores();
 
 /// Sets the thread count used by parallel_for and oneDNN on the calling thread.
