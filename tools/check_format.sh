@@ -8,9 +8,16 @@ mapfile -t py < <(git ls-files '*.py')
 ruff=.venv/bin/ruff
 if [ "${1:-}" = "--fix" ]; then
     [ ${#files[@]} -eq 0 ] || clang-format -i "${files[@]}"
-    [ ${#py[@]} -eq 0 ] || { "$ruff" check --fix -q "${py[@]}"; "$ruff" format -q "${py[@]}"; }
+    if [ ${#py[@]} -gt 0 ]; then
+        "$ruff" check --fix -q "${py[@]}"
+        "$ruff" format -q "${py[@]}"
+    fi
 else
     [ ${#files[@]} -eq 0 ] || clang-format --dry-run -Werror "${files[@]}"
-    [ ${#py[@]} -eq 0 ] || { "$ruff" check -q "${py[@]}" && "$ruff" format --check -q "${py[@]}"; }
+    # Plain commands, not `a && b` in a group: set -e ignores a failure inside an && list.
+    if [ ${#py[@]} -gt 0 ]; then
+        "$ruff" check -q "${py[@]}"
+        "$ruff" format --check -q "${py[@]}"
+    fi
     echo "format check: ${#files[@]} C++ files and ${#py[@]} Python files clean"
 fi
