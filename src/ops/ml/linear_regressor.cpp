@@ -36,7 +36,9 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    const auto [rows, features] = feature_input(init);
+    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
+    int64_t rows = 0, features = 0;
+    std::tie(rows, features) = feature_input(init);
     return make_kernel([reg = Regressor(init, features), rows, features](const KernelRun& r) {
         std::vector<float> buffer;
         const auto x = features_as_float(r.in(0), buffer);

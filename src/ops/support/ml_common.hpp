@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <tuple>  // std::tie, for the (rows, features) pairs that kernel lambdas capture
 #include <vector>
 
 #include "core/shape.hpp"
