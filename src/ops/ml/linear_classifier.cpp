@@ -51,10 +51,9 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, features = 0;
-    std::tie(rows, features) = feature_input(init);
-    return make_kernel([c = Classifier(init, features), rows, features](const KernelRun& r) {
+    const auto input = feature_input(init);
+    return make_kernel([c = Classifier(init, input.second), rows = input.first,
+                        features = input.second](const KernelRun& r) {
         std::vector<float> buffer, scores(static_cast<std::size_t>(rows * c.classes));
         const auto x = features_as_float(r.in(0), buffer);
         linear_scores(x.data(), c.coefficients, c.intercepts, rows, features, c.classes, scores.data());

@@ -36,23 +36,22 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, features = 0;
-    std::tie(rows, features) = feature_input(init);
-    return make_kernel([reg = Regressor(init, features), rows, features](const KernelRun& r) {
-        std::vector<float> buffer;
-        const auto x = features_as_float(r.in(0), buffer);
-        float* y = r.out(0).data<float>();
-        linear_scores(x.data(), reg.coefficients, reg.intercepts, rows, features, reg.targets, y);
-        if (reg.transform == PostTransform::kNone) return;
-        for (int64_t n = 0; n < rows; ++n) {
-            float* row = y + n * reg.targets;
-            if (reg.targets == 1)
-                write_binary(row[0], reg.transform, SecondClass::kNone, row);
-            else
-                transform_row({row, static_cast<std::size_t>(reg.targets)}, reg.transform);
-        }
-    });
+    const auto input = feature_input(init);
+    return make_kernel(
+        [reg = Regressor(init, input.second), rows = input.first, features = input.second](const KernelRun& r) {
+            std::vector<float> buffer;
+            const auto x = features_as_float(r.in(0), buffer);
+            float* y = r.out(0).data<float>();
+            linear_scores(x.data(), reg.coefficients, reg.intercepts, rows, features, reg.targets, y);
+            if (reg.transform == PostTransform::kNone) return;
+            for (int64_t n = 0; n < rows; ++n) {
+                float* row = y + n * reg.targets;
+                if (reg.targets == 1)
+                    write_binary(row[0], reg.transform, SecondClass::kNone, row);
+                else
+                    transform_row({row, static_cast<std::size_t>(reg.targets)}, reg.transform);
+            }
+        });
 }
 
 }  // namespace

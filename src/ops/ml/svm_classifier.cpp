@@ -185,31 +185,30 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, features = 0;
-    std::tie(rows, features) = feature_input(init);
-    return make_kernel([svm = Svc(init, features), rows, features](const KernelRun& r) {
-        std::vector<float> buffer;
-        const auto x = features_as_float(r.in(0), buffer);
-        const int64_t columns = svm.columns();
-        std::vector<float> scratch;
-        float* z = r.has_out(1) ? r.out(1).data<float>()
-                                : (scratch.resize(static_cast<std::size_t>(rows * columns)), scratch.data());
-        parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(svm.vectors * features + 1, 1)),
-                     [&](int64_t begin, int64_t end) {
-                         std::vector<float> kernels(static_cast<std::size_t>(svm.vectors));
-                         std::vector<float> decisions(static_cast<std::size_t>(svm.pairs()));
-                         std::vector<float> pairwise(static_cast<std::size_t>(svm.classes * svm.classes));
-                         std::vector<int64_t> votes(static_cast<std::size_t>(svm.classes));
-                         std::vector<float> row(static_cast<std::size_t>(std::max(svm.classes, columns)));
-                         for (int64_t n = begin; n < end; ++n) {
-                             const std::size_t label = svm.score(x.data() + n * features, kernels.data(), decisions,
-                                                                 votes, pairwise, row.data());
-                             std::copy_n(row.data(), columns, z + n * columns);
-                             if (r.has_out(0)) svm.labels.write(r.out(0), n, label);
-                         }
-                     });
-    });
+    const auto input = feature_input(init);
+    return make_kernel(
+        [svm = Svc(init, input.second), rows = input.first, features = input.second](const KernelRun& r) {
+            std::vector<float> buffer;
+            const auto x = features_as_float(r.in(0), buffer);
+            const int64_t columns = svm.columns();
+            std::vector<float> scratch;
+            float* z = r.has_out(1) ? r.out(1).data<float>()
+                                    : (scratch.resize(static_cast<std::size_t>(rows * columns)), scratch.data());
+            parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(svm.vectors * features + 1, 1)),
+                         [&](int64_t begin, int64_t end) {
+                             std::vector<float> kernels(static_cast<std::size_t>(svm.vectors));
+                             std::vector<float> decisions(static_cast<std::size_t>(svm.pairs()));
+                             std::vector<float> pairwise(static_cast<std::size_t>(svm.classes * svm.classes));
+                             std::vector<int64_t> votes(static_cast<std::size_t>(svm.classes));
+                             std::vector<float> row(static_cast<std::size_t>(std::max(svm.classes, columns)));
+                             for (int64_t n = begin; n < end; ++n) {
+                                 const std::size_t label = svm.score(x.data() + n * features, kernels.data(), decisions,
+                                                                     votes, pairwise, row.data());
+                                 std::copy_n(row.data(), columns, z + n * columns);
+                                 if (r.has_out(0)) svm.labels.write(r.out(0), n, label);
+                             }
+                         });
+        });
 }
 
 }  // namespace

@@ -62,20 +62,19 @@ void infer(InferContext& ctx) {
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, features = 0;
-    std::tie(rows, features) = feature_input(init);
-    return make_kernel([svr = Svr(init, features), rows, features](const KernelRun& r) {
-        std::vector<float> buffer;
-        const auto x = features_as_float(r.in(0), buffer);
-        float* y = r.out(0).data<float>();
-        parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(svr.supports * features + 1, 1)),
-                     [&](int64_t begin, int64_t end) {
-                         std::vector<float> kernels(static_cast<std::size_t>(svr.supports));
-                         for (int64_t n = begin; n < end; ++n)
-                             y[n] = svr.predict(x.data() + n * features, kernels.data());
-                     });
-    });
+    const auto input = feature_input(init);
+    return make_kernel(
+        [svr = Svr(init, input.second), rows = input.first, features = input.second](const KernelRun& r) {
+            std::vector<float> buffer;
+            const auto x = features_as_float(r.in(0), buffer);
+            float* y = r.out(0).data<float>();
+            parallel_for(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(svr.supports * features + 1, 1)),
+                         [&](int64_t begin, int64_t end) {
+                             std::vector<float> kernels(static_cast<std::size_t>(svr.supports));
+                             for (int64_t n = begin; n < end; ++n)
+                                 y[n] = svr.predict(x.data() + n * features, kernels.data());
+                         });
+        });
 }
 
 }  // namespace

@@ -30,9 +30,7 @@ std::unique_ptr<Kernel> make_for(const KernelInit& init, int64_t rows, int64_t f
 }
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, features = 0;
-    std::tie(rows, features) = feature_input(init);
+    const auto [rows, features] = feature_input(init);
     return init.input_dtype(0) == DType::kFloat64 ? make_for<double>(init, rows, features)
                                                   : make_for<float>(init, rows, features);
 }

@@ -63,10 +63,8 @@ void infer(InferContext& ctx) {
 
 std::unique_ptr<Kernel> make(const KernelInit& init) {
     Zip zip(init);
-    // Not a structured binding: the kernel lambda captures these, which clang 14 rejects.
-    int64_t rows = 0, classes = 0;
-    std::tie(rows, classes) = check_input(init, zip);
-    return make_kernel([zip = std::move(zip), rows, classes](const KernelRun& r) {
+    const auto input = check_input(init, zip);
+    return make_kernel([zip = std::move(zip), rows = input.first, classes = input.second](const KernelRun& r) {
         // One buffer holds every row's scores in key order; each map's values view their row of it.
         auto scores = std::make_shared<std::vector<float>>(static_cast<std::size_t>(rows * classes));
         const float* x = r.in(0).data<float>();

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <tuple>  // std::tie, for the (rows, features) pairs that kernel lambdas capture
 #include <vector>
 
 #include "core/shape.hpp"
@@ -61,6 +60,7 @@ struct ClassLabels {
 void write_default_binary_label(Tensor& out, int64_t row, bool positive);
 
 /// Feature input X of an ML op: float, double, int64 or int32, [N, C] or [C] (one row). Checks it and returns {N, C}.
+/// Kernel lambdas take .first/.second by init-capture: clang 14 (the ASan build) cannot capture structured bindings.
 std::pair<int64_t, int64_t> feature_input(const NodeContext& ctx, std::size_t i = 0);
 /// A float, double, int64 or int32 input of rank >= 1 with its features on axis 1 (axis 0 when 1-D): returns their
 /// count.
